@@ -1,0 +1,75 @@
+// Builds every package under packages/: dist/index.mjs (ESM), dist/index.cjs (CJS), dist/index.d.ts (+ .d.cts).
+// The `omnio` package additionally gets the CDN build: dist/omnio.js and dist/omnio.min.js (UMD, global `io`).
+import { readdirSync, readFileSync, existsSync } from "node:fs";
+import { builtinModules } from "node:module";
+import { join } from "node:path";
+import typescript from "@rollup/plugin-typescript";
+import nodeResolve from "@rollup/plugin-node-resolve";
+import terser from "@rollup/plugin-terser";
+import { dts } from "rollup-plugin-dts";
+
+const only = process.env.OMNIO_PACKAGES?.split(",");
+const packagesDir = "packages";
+const packages = readdirSync(packagesDir)
+  .filter((name) => existsSync(join(packagesDir, name, "package.json")) && existsSync(join(packagesDir, name, "src/index.ts")))
+  .filter((name) => !only || only.includes(name));
+
+const nodeBuiltins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
+
+function externalFor(pkg) {
+  const deps = new Set([...Object.keys(pkg.dependencies ?? {}), ...Object.keys(pkg.peerDependencies ?? {})]);
+  return (id) => nodeBuiltins.has(id) || [...deps].some((d) => id === d || id.startsWith(`${d}/`));
+}
+
+const tsPlugin = (dir) =>
+  typescript({
+    tsconfig: "tsconfig.json",
+    include: [`${dir}/src/**/*.ts`],
+    compilerOptions: { noEmit: false, declaration: false, declarationMap: false, sourceMap: true, rootDir: dir + "/src", outDir: dir + "/dist", paths: {} },
+    noEmitOnError: true,
+  });
+
+const configs = [];
+for (const name of packages) {
+  const dir = join(packagesDir, name);
+  const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
+  const external = externalFor(pkg);
+  configs.push({
+    input: join(dir, "src/index.ts"),
+    external,
+    plugins: [tsPlugin(dir)],
+    output: [
+      { file: join(dir, "dist/index.mjs"), format: "es", sourcemap: true },
+      { file: join(dir, "dist/index.cjs"), format: "cjs", sourcemap: true, exports: "named" },
+    ],
+  });
+  configs.push({
+    input: join(dir, "src/index.ts"),
+    external,
+    plugins: [dts({ tsconfig: "tsconfig.json", compilerOptions: { paths: {} } })],
+    output: [
+      { file: join(dir, "dist/index.d.ts"), format: "es" },
+      { file: join(dir, "dist/index.d.cts"), format: "es" },
+    ],
+  });
+  if (existsSync(join(dir, "src/umd.ts"))) {
+    // The CDN script: everything bundled, no externals, global `io`.
+    configs.push({
+      input: join(dir, "src/umd.ts"),
+      plugins: [nodeResolve({ browser: true }), tsPlugin(dir)],
+      output: [
+        { file: join(dir, "dist/omnio.js"), format: "umd", name: "io", sourcemap: true, exports: "default" },
+        {
+          file: join(dir, "dist/omnio.min.js"),
+          format: "umd",
+          name: "io",
+          sourcemap: true,
+          exports: "default",
+          plugins: [terser({ ecma: 2020, compress: { passes: 2 }, mangle: { properties: { regex: /^_/ } } })],
+        },
+      ],
+    });
+  }
+}
+
+export default configs;
