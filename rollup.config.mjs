@@ -2,7 +2,7 @@
 // The `omnio` package additionally gets the CDN build: dist/omnio.js and dist/omnio.min.js (UMD, global `io`).
 import { readdirSync, readFileSync, existsSync } from "node:fs";
 import { builtinModules } from "node:module";
-import { join } from "node:path";
+import { join, resolve } from "node:path";
 import typescript from "@rollup/plugin-typescript";
 import nodeResolve from "@rollup/plugin-node-resolve";
 import terser from "@rollup/plugin-terser";
@@ -24,8 +24,8 @@ function externalFor(pkg) {
 const tsPlugin = (dir) =>
   typescript({
     tsconfig: "tsconfig.json",
-    include: [`${dir}/src/**/*.ts`],
-    compilerOptions: { noEmit: false, declaration: false, declarationMap: false, sourceMap: true, rootDir: dir + "/src", outDir: dir + "/dist", paths: {} },
+    include: [resolve(dir, "src/**/*.ts")],
+    compilerOptions: { noEmit: false, declaration: false, declarationMap: false, sourceMap: true, rootDir: resolve(dir, "src"), outDir: resolve(dir, "dist"), paths: {} },
     noEmitOnError: true,
   });
 

@@ -1,0 +1,14 @@
+export { OmnioError, TransportError, TimeoutError, ProtocolError, isOmnioError } from "./errors.js";
+export type { OmnioErrorOptions } from "./errors.js";
+export { buildUrl } from "./transport.js";
+export type {
+  TransportName,
+  TransportTraits,
+  ProbeEnv,
+  ProbeResult,
+  TransportSink,
+  TransportContext,
+  Transport,
+  TransportFactory,
+} from "./transport.js";
+export type { BinaryData, EnginePacket, EnginePacketType } from "./engine-codec.js";
