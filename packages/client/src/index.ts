@@ -12,3 +12,4 @@ export type {
   TransportFactory,
 } from "./transport.js";
 export type { BinaryData, EnginePacket, EnginePacketType } from "./engine-codec.js";
+export { httpSend, cacheBuster, type HttpRequest, type HttpStatusFailure, type HttpDone } from "./http-send.js";
