@@ -1,0 +1,266 @@
+// Socket.IO v5 packet codec: `<type>[<attachments>-][<nsp>,][<ack id>][<JSON>]`, binary attachments carried
+// as separate Engine.IO messages and referenced by `{"_placeholder":true,"num":N}`.
+// @see https://github.com/socketio/socket.io-protocol#packet-format (v5)
+
+import { ProtocolError } from "./errors.js";
+import { isBinary, toBinary, type BinaryData, type BinaryType } from "./engine-codec.js";
+
+export const CONNECT = 0, DISCONNECT = 1, EVENT = 2, ACK = 3, CONNECT_ERROR = 4, BINARY_EVENT = 5, BINARY_ACK = 6;
+export type SocketPacketType = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+
+export interface SocketPacket {
+  type: SocketPacketType;
+  /** Namespace, `/` for the main one. */
+  nsp: string;
+  /** Ack id: set on an EVENT that wants an ACK, and on that ACK. */
+  id?: number;
+  data?: unknown;
+}
+
+export interface SocketDecoderOptions {
+  /**
+   * Most attachments one packet may announce (default 10,000). Each announced attachment must also appear as a
+   * placeholder in the text frame (≥ 28 bytes each), so the real bound is the frame size; this cap stops a
+   * header such as `599999999-` before any JSON is parsed, and bounds what a peer can make us wait for.
+   */
+  maxAttachments?: number;
+  /** Convert attachments (`arraybuffer`, `nodebuffer`); by default they are kept exactly as received. */
+  binaryType?: BinaryType;
+}
+
+/** Beyond this depth data is treated as cyclic; it also keeps our recursion far from the stack limit. */
+const MAX_DEPTH = 1000;
+const hasOwn = Object.prototype.hasOwnProperty;
+
+/** Event names the API itself emits: a user may not emit them, and a peer may not send them. */
+export const isReservedEvent = (name: unknown): boolean =>
+  name === "connect" || name === "connect_error" || name === "disconnect" ||
+  name === "disconnecting" || name === "newListener" || name === "removeListener";
+
+const tooDeep = (): never => {
+  throw new ProtocolError(`Cannot encode Socket.IO packet: data is cyclic or nested deeper than ${MAX_DEPTH} levels`);
+};
+
+/** The cheap scan: most packets have no binary, and this walk allocates nothing. */
+function hasBinary(value: unknown, depth: number): boolean {
+  if (typeof value !== "object" || value === null) return false;
+  if (depth > MAX_DEPTH) tooDeep();
+  if (Array.isArray(value)) {
+    for (let i = 0; i < value.length; i++) if (hasBinary(value[i], depth + 1)) return true;
+    return false;
+  }
+  if (isBinary(value)) return true;
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === "function") return hasBinary(toJSON.call(value), depth + 1);
+  for (const key in value) if (hasOwn.call(value, key) && hasBinary((value as Record<string, unknown>)[key], depth + 1)) return true;
+  return false;
+}
+
+/** A JSON-ready copy of `value` with each binary replaced by a placeholder (the caller's data is untouched). */
+function extract(value: unknown, key: string, out: BinaryData[], depth: number): unknown {
+  if (typeof value !== "object" || value === null) return value;
+  if (depth > MAX_DEPTH) tooDeep();
+  if (isBinary(value)) return { _placeholder: true, num: out.push(value) - 1 };
+  if (Array.isArray(value)) {
+    const copy: unknown[] = [];
+    for (let i = 0; i < value.length; i++) copy.push(extract(value[i], "" + i, out, depth + 1));
+    return copy;
+  }
+  const toJSON = (value as { toJSON?: unknown }).toJSON;
+  if (typeof toJSON === "function") return extract(toJSON.call(value, key), key, out, depth + 1);
+  const copy: Record<string, unknown> = {};
+  for (const k in value) if (hasOwn.call(value, k)) copy[k] = extract((value as Record<string, unknown>)[k], k, out, depth + 1);
+  return copy;
+}
+
+/**
+ * Encode a packet: the text frame first, then one binary per attachment. EVENT/ACK data holding binary
+ * (anywhere) becomes BINARY_EVENT/BINARY_ACK; BINARY_* without binary is sent as plain EVENT/ACK.
+ */
+export function encodeSocketPacket(packet: SocketPacket): Array<string | BinaryData> {
+  const { nsp, id } = packet;
+  let type: number = packet.type;
+  let data = packet.data;
+  let attachments: BinaryData[] | undefined;
+  if (type === EVENT || type === ACK || type === BINARY_EVENT || type === BINARY_ACK) {
+    if (type > CONNECT_ERROR) type -= 3;
+    if (hasBinary(data, 0)) {
+      attachments = [];
+      data = extract(data, "", attachments, 0);
+      type += 3;
+    }
+  }
+  let s = "" + type;
+  if (attachments) s += attachments.length + "-";
+  if (nsp && nsp !== "/") {
+    if (nsp.charCodeAt(0) !== 47 || nsp.includes(",")) {
+      throw new ProtocolError(`Cannot encode Socket.IO packet: namespace ${JSON.stringify(nsp)} must start with "/" and contain no ","`);
+    }
+    s += nsp + ",";
+  }
+  if (id !== undefined) {
+    if (!(Number.isSafeInteger(id) && id >= 0)) throw new ProtocolError(`Cannot encode Socket.IO packet: ack id ${id} is not a non-negative integer`);
+    s += id;
+  }
+  if (data !== undefined) {
+    let json: string | undefined;
+    try {
+      json = JSON.stringify(data);
+    } catch (error) {
+      throw new ProtocolError(`Cannot encode Socket.IO packet to ${nsp}: ${(error as Error).message}`, { cause: error });
+    }
+    if (json !== undefined) s += json;
+  }
+  if (!attachments) return [s];
+  const frames: Array<string | BinaryData> = attachments;
+  frames.unshift(s);
+  return frames;
+}
+
+/**
+ * Decodes the frames of one connection in order: `add` returns a packet when it is complete (undefined while
+ * a binary packet still waits for attachments). Anything malformed throws ProtocolError; the decoder is then
+ * ready for the next packet (a partial binary packet is dropped).
+ */
+export class SocketDecoder {
+  private readonly max: number;
+  private readonly binaryType: BinaryType | undefined;
+  /** The binary packet waiting for attachments. */
+  private pending: SocketPacket | undefined;
+  private expected = 0;
+  /** Where each attachment goes: flat triples (container, key, num). */
+  private slots: unknown[] = [];
+  private buffers: unknown[] = [];
+
+  constructor(options: SocketDecoderOptions = {}) {
+    this.max = options.maxAttachments ?? 10_000;
+    this.binaryType = options.binaryType;
+  }
+
+  get awaitingAttachments(): boolean {
+    return this.pending !== undefined;
+  }
+
+  reset(): void {
+    this.pending = undefined;
+    this.slots = [];
+    this.buffers = [];
+  }
+
+  add(chunk: string | ArrayBuffer | ArrayBufferView): SocketPacket | undefined {
+    if (typeof chunk === "string") {
+      if (this.pending) {
+        const missing = this.expected - this.buffers.length;
+        this.reset();
+        fail(`text frame while ${missing} attachment(s) are pending`, chunk);
+      }
+      return this.decodeText(chunk);
+    }
+    if (!this.pending) throw new ProtocolError("Cannot decode Socket.IO packet: binary frame while no attachment is expected");
+    this.buffers.push(this.binaryType ? toBinary(chunk, this.binaryType) : chunk);
+    if (this.buffers.length < this.expected) return undefined;
+    const { pending, slots, buffers } = this;
+    for (let i = 0; i < slots.length; i += 3) (slots[i] as Record<string, unknown>)[slots[i + 1] as string] = buffers[slots[i + 2] as number];
+    this.reset();
+    return pending;
+  }
+
+  private decodeText(s: string): SocketPacket | undefined {
+    const len = s.length;
+    const type = s.charCodeAt(0) - 48;
+    if (!(type >= CONNECT && type <= BINARY_ACK)) fail(len ? `unknown packet type ${JSON.stringify(s[0])} at byte 0` : "empty frame", s);
+    let i = 1;
+    let c = s.charCodeAt(1);
+    let count = 0;
+    if (type > CONNECT_ERROR) {
+      for (; c >= 48 && c <= 57; c = s.charCodeAt(++i)) {
+        count = count * 10 + c - 48;
+        if (count > this.max) fail(`attachment count exceeds maxAttachments ${this.max}`, s);
+      }
+      if (i === 1) fail("missing attachment count at byte 1", s);
+      if (c !== 45) fail(`missing "-" after the attachment count at byte ${i}`, s);
+      if (count === 0) fail("attachment count 0 in a binary packet", s);
+      c = s.charCodeAt(++i);
+    }
+    let nsp = "/";
+    if (c === 47) {
+      const comma = s.indexOf(",", i);
+      if (comma < 0) fail(`namespace at byte ${i} has no terminating ","`, s);
+      nsp = s.slice(i, comma);
+      c = s.charCodeAt((i = comma + 1));
+    }
+    let id: number | undefined;
+    if (c >= 48 && c <= 57) {
+      if (type !== EVENT && type !== ACK && type < BINARY_EVENT) fail(`unexpected ack id at byte ${i} in a type ${type} packet`, s);
+      const start = i;
+      id = 0;
+      for (; c >= 48 && c <= 57; c = s.charCodeAt(++i)) {
+        id = id * 10 + c - 48;
+        if (id > Number.MAX_SAFE_INTEGER) fail(`ack id at byte ${start} is too large`, s);
+      }
+      if (c === 45 && start === 1) fail(`attachment count at byte 1 in non-binary packet type ${type}`, s);
+    }
+    if (c === 45) fail(`negative ack id at byte ${i}`, s);
+    if (id === undefined && (type === ACK || type === BINARY_ACK)) fail("ACK without an ack id", s);
+    let data: unknown;
+    if (i < len) {
+      if (type === DISCONNECT) fail(`DISCONNECT with a payload at byte ${i}`, s);
+      // Every valid payload is an object, an array or (CONNECT_ERROR) a string.
+      if (c !== 123 && c !== 91 && c !== 34) {
+        fail(nsp === "/" && s.includes(",", i) ? 'namespace must start with "/"' : `unexpected ${JSON.stringify(s[i])} at byte ${i}`, s);
+      }
+      try {
+        data = JSON.parse(i ? s.slice(i) : s);
+      } catch (error) {
+        fail(`invalid JSON at byte ${i} (${(error as Error).message})`, s, error);
+      }
+    }
+    if (type === CONNECT) {
+      if (data !== undefined && !isObject(data)) fail("CONNECT payload must be an object", s);
+    } else if (type === CONNECT_ERROR) {
+      if (typeof data !== "string" && !isObject(data)) fail("CONNECT_ERROR payload must be an object or a string", s);
+    } else if (type === EVENT || type === BINARY_EVENT) {
+      if (!Array.isArray(data) || typeof data[0] !== "string") fail("EVENT payload must be an array starting with the event name", s);
+      if (isReservedEvent(data[0])) fail(`reserved event name ${JSON.stringify(data[0])}`, s);
+    } else if (type !== DISCONNECT && !Array.isArray(data)) {
+      fail("ACK payload must be an array", s);
+    }
+    const packet: SocketPacket = { type: type as SocketPacketType, nsp };
+    if (id !== undefined) packet.id = id;
+    if (data !== undefined) packet.data = data;
+    if (!count) return packet;
+
+    const slots: unknown[] = [];
+    findPlaceholders(data as object, slots, new Uint8Array(count), s, 0);
+    if (slots.length !== count * 3) fail(`${slots.length / 3} placeholder(s) for ${count} attachment(s)`, s);
+    this.pending = packet;
+    this.expected = count;
+    this.slots = slots;
+    return undefined;
+  }
+}
+
+const isObject = (v: unknown): v is object => typeof v === "object" && v !== null && !Array.isArray(v);
+
+/** Record where each `{"_placeholder":true,"num":N}` sits, checking N is in range and used once. */
+function findPlaceholders(container: object, slots: unknown[], seen: Uint8Array, s: string, depth: number): void {
+  if (depth > MAX_DEPTH) fail(`data nested deeper than ${MAX_DEPTH} levels`, s);
+  for (const key in container) {
+    const v = (container as Record<string, unknown>)[key];
+    if (typeof v !== "object" || v === null) continue;
+    if ((v as { _placeholder?: unknown })._placeholder !== true) {
+      findPlaceholders(v, slots, seen, s, depth + 1);
+      continue;
+    }
+    const num = (v as { num?: unknown }).num;
+    if (typeof num !== "number" || !(num >= 0 && num < seen.length) || num % 1) fail(`placeholder num ${JSON.stringify(num)} out of range`, s);
+    if (seen[num]) fail(`placeholder num ${num} used twice`, s);
+    seen[num] = 1;
+    slots.push(container, Array.isArray(container) ? +key : key, num);
+  }
+}
+
+function fail(what: string, frame: string, cause?: unknown): never {
+  const shown = frame.length > 60 ? JSON.stringify(frame.slice(0, 60)) + "…" : JSON.stringify(frame);
+  throw new ProtocolError(`Cannot decode Socket.IO packet ${shown}: ${what}`, cause === undefined ? undefined : { cause });
+}
