@@ -1,0 +1,63 @@
+// Connection plan from ranking rows: which transports open the session (in order, the next one at once when one
+// fails) and which better ones to probe as upgrades afterwards, each with a deadline from the measured RTT.
+// Pure. @see ./ranking.ts for the rules that order the rows, ../../../../shared/DESIGN.md step 4
+//
+// - Handshake: the best-ranked transport that worked last time on this origin (when it can open a session),
+//   then the "dependable" ones — can handshake, neither duplex nor streaming (polling, jsonp) — in rank order,
+//   then any other that can handshake (a websocket-only server still gets a session). Cross-origin without
+//   CORS, polling is unsupported or ranked down, so jsonp comes first by rank alone.
+// - Upgrades: the healthy supported transports ranked above the one that opened the session, best first,
+//   probed one at a time; a ranked-down transport is not probed until its penalty expires.
+// - Deadlines: for every upgrade, and for a direct handshake on a remembered duplex/streaming transport,
+//   `probeDeadline(rtt)` with the transport's own RTT, else the best-ranked known RTT of the origin. The dependable
+//   handshake keeps the connect `timeout`. A session with a live RTT measurement should prefer it.
+
+import type { TransportName, TransportTraits } from "./transport.js";
+import { isRankedDown, type RankingCandidate, type RankingRow } from "./ranking.js";
+import { probeDeadline } from "./probe-deadline.js";
+
+export interface ConnectionPlan {
+  /** Transports to open the session with, in order; empty when none is supported. */
+  readonly handshake: TransportName[];
+  /** Better transports to probe as upgrades after `handshake[0]` opened, best first. */
+  readonly upgrades: TransportName[];
+  /** Probe deadline in ms per upgrade name, and for a remembered direct-handshake transport. */
+  readonly deadlines: Partial<Record<TransportName, number>>;
+}
+
+export function planFromRanking(rows: readonly RankingRow[], factories: readonly RankingCandidate[]): ConnectionPlan {
+  const traits = new Map<TransportName, TransportTraits>();
+  for (const f of factories) if (!traits.has(f.name)) traits.set(f.name, f.traits);
+  const usable = rows.filter((r) => r.supported && traits.has(r.name));
+  const canOpen = usable.filter((r) => traits.get(r.name)!.handshake);
+  const isDependable = (r: RankingRow) => !traits.get(r.name)!.duplex && !traits.get(r.name)!.streaming;
+
+  const remembered = canOpen.find((r) => r.last === "ok" && !isRankedDown(r));
+  const ordered = [
+    ...(remembered ? [remembered] : []),
+    ...canOpen.filter(isDependable),
+    ...canOpen.filter((r) => !isDependable(r)),
+  ];
+  const handshake = [...new Set(ordered.map((r) => r.name))];
+  const upgrades = handshake.length ? upgradesFrom(rows, handshake[0]!).filter((n) => traits.has(n)) : [];
+
+  const originRtt = rows.find((r) => r.rttMs !== null)?.rttMs ?? null;
+  const deadlines: Partial<Record<TransportName, number>> = {};
+  const timed = upgrades.slice();
+  if (remembered && !isDependable(remembered)) timed.push(remembered.name);
+  for (const name of timed) {
+    const own = rows.find((r) => r.name === name)?.rttMs ?? null;
+    deadlines[name] = probeDeadline(own ?? originRtt);
+  }
+  return { handshake, upgrades, deadlines };
+}
+
+/**
+ * Upgrade candidates once the session runs on `current`: healthy supported transports ranked above it, best
+ * first. Call again after falling back to a lower handshake transport, or after an upgrade.
+ */
+export function upgradesFrom(rows: readonly RankingRow[], current: TransportName): TransportName[] {
+  const at = rows.findIndex((r) => r.name === current);
+  if (at < 0) return [];
+  return rows.slice(0, at).filter((r) => r.supported && !isRankedDown(r)).map((r) => r.name);
+}

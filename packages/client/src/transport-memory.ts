@@ -1,0 +1,271 @@
+// Transport memory: per origin (+ Engine.IO path), what happened the last time each transport was tried and how
+// fast the origin answered. Kept in localStorage under one versioned key when storage works, in memory
+// otherwise. Everything read back is untrusted: a corrupt, foreign or hostile value is ignored, never thrown.
+// @see ../../../../shared/DESIGN.md "Probing and ranking", step 3
+
+import type { TransportName } from "./transport.js";
+
+export type TransportOutcome = "ok" | "failed" | "timeout" | "buffered";
+
+/** What the memory knows about one transport on one origin. */
+export interface MemoryRecord {
+  readonly last: TransportOutcome;
+  /** When `last` happened (ms since the epoch, from the memory's clock). */
+  readonly at: number;
+  /** Outcomes other than "ok" in a row since the last "ok" (capped at {@link MAX_FAILURES}). */
+  readonly failures: number;
+  /** Smoothed handshake/probe round-trip time in ms, null until one is measured. */
+  readonly rttMs: number | null;
+}
+
+export type MemoryRecords = Partial<Record<TransportName, MemoryRecord>>;
+
+export interface TransportMemory {
+  /** Records for `originKey` that are younger than the TTL (a fresh object: mutate freely). */
+  get(originKey: string): MemoryRecords;
+  /** Note an outcome; `rttMs` (when finite and ≥ 0) feeds the smoothed RTT. Never throws. */
+  record(originKey: string, name: TransportName, outcome: TransportOutcome, rttMs?: number): void;
+  /** Forget one origin, or everything. */
+  forget(originKey?: string): void;
+  /** True while records go to storage and outlive the page. */
+  readonly persistent: boolean;
+}
+
+export interface TransportMemoryOptions {
+  /** `undefined`: `globalThis.localStorage` if reachable. `null`: memory only. */
+  storage?: Pick<Storage, "getItem" | "setItem" | "removeItem"> | null;
+  /** `false` (the `rememberTransport: false` option): never read or write storage; records live in this object. */
+  remember?: boolean;
+  now?: () => number;
+  /** Most origins kept; the least recently recorded is evicted. */
+  limit?: number;
+  ttlMs?: number;
+}
+
+export const MEMORY_STORAGE_KEY = "omnio:transports:v1";
+/**
+ * 24 h. What makes a transport fail is mostly the network the device is on (a proxy that strips `Upgrade`,
+ * buffers streams, a captive portal), and devices change networks on a daily rhythm. Past a day a record is
+ * weak evidence; the cost of forgetting is one upgrade probe, the cost of trusting stale "ok" is a failed
+ * direct handshake (one probe deadline) before falling back.
+ */
+export const MEMORY_TTL_MS = 24 * 60 * 60 * 1000;
+/** A page talks to a handful of Engine.IO endpoints; 20 is generous and keeps the value under ~20 KB. */
+export const MEMORY_ORIGIN_LIMIT = 20;
+export const MAX_FAILURES = 99;
+/** Weight of a new RTT sample: samples are rare (one per connection), so follow changes fairly quickly. */
+const RTT_ALPHA = 0.25;
+/** A record dated this far in the future means the clock moved or the value is forged: ignored. */
+const MAX_CLOCK_SKEW_MS = 60_000;
+/** Anything longer than this under our key is not ours (20 origins × ~1 KB). Not even parsed. */
+const MAX_STORED_CHARS = 64 * 1024;
+const MAX_KEY_CHARS = 512;
+const MAX_RTT_MS = 120_000;
+
+const NAMES: readonly TransportName[] = ["websocket", "flashsocket", "xhr-multipart", "htmlfile", "polling", "jsonp"];
+const OUTCOMES: readonly TransportOutcome[] = ["ok", "failed", "timeout", "buffered"];
+
+type Storageish = NonNullable<TransportMemoryOptions["storage"]>;
+interface OriginEntry {
+  used: number;
+  transports: MemoryRecords;
+}
+/** Most recently used first. A Map, so keys like `__proto__` are plain data. */
+type State = Map<string, OriginEntry>;
+
+/** The memory key of an Engine.IO endpoint: origin + path with a trailing slash (`https://h:8080/socket.io/`). */
+export function memoryKey(url: URL | string): string {
+  const u = typeof url === "string" ? new URL(url) : url;
+  const path = u.pathname.endsWith("/") ? u.pathname : u.pathname + "/";
+  return u.origin + path;
+}
+
+export function createTransportMemory(options: TransportMemoryOptions = {}): TransportMemory {
+  const now = options.now ?? Date.now;
+  const limit = clampInt(options.limit, 1, 1000, MEMORY_ORIGIN_LIMIT);
+  const ttl = typeof options.ttlMs === "number" && options.ttlMs > 0 ? options.ttlMs : MEMORY_TTL_MS;
+  let storage: Storageish | null = options.remember === false ? null : options.storage === undefined ? findLocalStorage() : options.storage;
+  let mem: State = new Map();
+  let lastRaw: string | null = null;
+
+  /** Current state: storage when it answers (another tab may have written), else what this object holds. */
+  function load(): State {
+    if (!storage) return mem;
+    let raw: string | null;
+    try {
+      raw = storage.getItem(MEMORY_STORAGE_KEY);
+    } catch {
+      storage = null; // SecurityError, disabled storage: from now on, memory only
+      return mem;
+    }
+    if (raw !== lastRaw) {
+      lastRaw = raw;
+      mem = parseState(raw, limit);
+    }
+    return mem;
+  }
+
+  function save(state: State): void {
+    mem = state;
+    if (!storage) return;
+    const raw = JSON.stringify(serializeState(state));
+    try {
+      storage.setItem(MEMORY_STORAGE_KEY, raw);
+      lastRaw = raw;
+    } catch {
+      storage = null; // quota exceeded, Safari private mode: keep going in memory with what we have
+    }
+  }
+
+  function fresh(r: MemoryRecord, t: number): boolean {
+    return t - r.at <= ttl && r.at - t <= MAX_CLOCK_SKEW_MS;
+  }
+
+  return {
+    get persistent() {
+      return storage !== null;
+    },
+    get(originKey) {
+      const out: MemoryRecords = {};
+      const entry = typeof originKey === "string" ? load().get(originKey) : undefined;
+      if (!entry) return out;
+      const t = now();
+      for (const name of NAMES) {
+        const r = entry.transports[name];
+        if (r && fresh(r, t)) out[name] = { ...r };
+      }
+      return out;
+    },
+    record(originKey, name, outcome, rttMs) {
+      if (typeof originKey !== "string" || originKey.length > MAX_KEY_CHARS) return;
+      if (!NAMES.includes(name) || !OUTCOMES.includes(outcome)) return;
+      const t = now();
+      if (!Number.isFinite(t)) return;
+      const state = new Map(load());
+      const prevEntry = state.get(originKey);
+      const transports: MemoryRecords = { ...prevEntry?.transports };
+      const prev = transports[name] && fresh(transports[name]!, t) ? transports[name] : undefined;
+      const sample = typeof rttMs === "number" && Number.isFinite(rttMs) && rttMs >= 0 ? Math.min(rttMs, MAX_RTT_MS) : null;
+      const rtt = sample === null ? prev?.rttMs ?? null : prev?.rttMs == null ? sample : prev.rttMs + RTT_ALPHA * (sample - prev.rttMs);
+      transports[name] = {
+        last: outcome,
+        at: t,
+        failures: outcome === "ok" ? 0 : Math.min(MAX_FAILURES, (prev?.failures ?? 0) + 1),
+        rttMs: rtt === null ? null : Math.round(rtt * 10) / 10,
+      };
+      state.delete(originKey);
+      const next: State = new Map([[originKey, { used: t, transports }]]);
+      for (const [k, v] of state) if (next.size < limit) next.set(k, v);
+      save(next);
+    },
+    forget(originKey) {
+      if (originKey === undefined) {
+        mem = new Map();
+        lastRaw = null;
+        try {
+          storage?.removeItem(MEMORY_STORAGE_KEY);
+        } catch {
+          storage = null;
+        }
+        return;
+      }
+      const state = new Map(load());
+      if (state.delete(originKey)) save(state);
+    },
+  };
+}
+
+function findLocalStorage(): Storageish | null {
+  try {
+    // The getter itself throws in sandboxed iframes and for opaque origins.
+    const s = (globalThis as { localStorage?: unknown }).localStorage;
+    return isStorage(s) ? s : null;
+  } catch {
+    return null;
+  }
+}
+
+function isStorage(s: unknown): s is Storageish {
+  if (typeof s !== "object" || s === null) return false;
+  const o = s as Record<string, unknown>;
+  return typeof o.getItem === "function" && typeof o.setItem === "function" && typeof o.removeItem === "function";
+}
+
+interface StoredOrigin {
+  key: string;
+  used: number;
+  transports: MemoryRecords;
+}
+
+/** Stored shape: `{"origins":[{key, used, transports: {websocket: {last, at, failures, rttMs}}}]}`, MRU first. */
+function serializeState(state: State): { origins: StoredOrigin[] } {
+  const origins: StoredOrigin[] = [];
+  for (const [key, e] of state) origins.push({ key, used: e.used, transports: e.transports });
+  return { origins };
+}
+
+/**
+ * Whatever is stored → a valid state, most recently used first. Unknown names, bad fields, duplicate keys and
+ * origins past the limit are dropped one by one; nothing here throws.
+ */
+function parseState(raw: string | null, limit: number): State {
+  const state: State = new Map();
+  if (typeof raw !== "string" || raw.length > MAX_STORED_CHARS) return state;
+  let data: unknown;
+  try {
+    data = JSON.parse(raw);
+  } catch {
+    return state;
+  }
+  const origins = isObject(data) ? own(data, "origins") : undefined;
+  if (!Array.isArray(origins)) return state;
+  const found: [string, OriginEntry][] = [];
+  const seen = new Set<string>();
+  for (const o of origins) {
+    if (!isObject(o)) continue;
+    const key = own(o, "key");
+    const used = own(o, "used");
+    const ts = own(o, "transports");
+    if (typeof key !== "string" || key.length === 0 || key.length > MAX_KEY_CHARS || seen.has(key)) continue;
+    if (!isTime(used) || !isObject(ts)) continue;
+    const transports: MemoryRecords = {};
+    for (const name of NAMES) {
+      const r = parseRecord(own(ts, name));
+      if (r) transports[name] = r;
+    }
+    seen.add(key);
+    found.push([key, { used, transports }]);
+  }
+  found.sort((a, b) => b[1].used - a[1].used); // stable: equal times keep the stored order
+  for (const [key, entry] of found.slice(0, limit)) state.set(key, entry);
+  return state;
+}
+
+function parseRecord(v: unknown): MemoryRecord | undefined {
+  if (!isObject(v)) return undefined;
+  const last = own(v, "last");
+  const at = own(v, "at");
+  const failures = own(v, "failures");
+  const rttMs = own(v, "rttMs");
+  if (!OUTCOMES.includes(last as TransportOutcome) || !isTime(at)) return undefined;
+  if (typeof failures !== "number" || !Number.isInteger(failures) || failures < 0) return undefined;
+  if (rttMs !== null && !(typeof rttMs === "number" && Number.isFinite(rttMs) && rttMs >= 0)) return undefined;
+  return { last: last as TransportOutcome, at, failures: Math.min(failures, MAX_FAILURES), rttMs: rttMs === null ? null : Math.min(rttMs, MAX_RTT_MS) };
+}
+
+function isObject(v: unknown): v is Record<string, unknown> {
+  return typeof v === "object" && v !== null && !Array.isArray(v);
+}
+
+/** Own data properties only: never walk the prototype chain of something we parsed. */
+function own(o: Record<string, unknown>, k: string): unknown {
+  return Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined;
+}
+
+function isTime(v: unknown): v is number {
+  return typeof v === "number" && Number.isFinite(v) && v >= 0;
+}
+
+function clampInt(v: number | undefined, min: number, max: number, fallback: number): number {
+  return typeof v === "number" && Number.isFinite(v) ? Math.max(min, Math.min(max, Math.floor(v))) : fallback;
+}
