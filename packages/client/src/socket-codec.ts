@@ -174,7 +174,7 @@ export class SocketDecoder {
     let count = 0;
     if (type > CONNECT_ERROR) {
       for (; c >= 48 && c <= 57; c = s.charCodeAt(++i)) {
-        count = count * 10 + c - 48;
+        count = count * 10 + (c - 48);
         if (count > this.max) fail(`attachment count exceeds maxAttachments ${this.max}`, s);
       }
       if (i === 1) fail("missing attachment count at byte 1", s);
@@ -195,7 +195,7 @@ export class SocketDecoder {
       const start = i;
       id = 0;
       for (; c >= 48 && c <= 57; c = s.charCodeAt(++i)) {
-        id = id * 10 + c - 48;
+        id = id * 10 + (c - 48);
         if (id > Number.MAX_SAFE_INTEGER) fail(`ack id at byte ${start} is too large`, s);
       }
       if (c === 45 && start === 1) fail(`attachment count at byte 1 in non-binary packet type ${type}`, s);
