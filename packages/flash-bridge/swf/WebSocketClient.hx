@@ -1,0 +1,289 @@
+// One WebSocket connection over flash.net.Socket (real Flash: a TCP socket; Ruffle: a WebSocket to its
+// socketProxy): optional HTTP CONNECT tunnel, opening handshake, text frames both ways, ping/pong, the closing
+// handshake, and failing the connection on anything RFC 6455 forbids. Text only: binary frames fail with 1003
+// (PROTOCOL.md §6). @see https://www.rfc-editor.org/rfc/rfc6455
+import flash.events.Event;
+import flash.events.IOErrorEvent;
+import flash.events.ProgressEvent;
+import flash.events.SecurityErrorEvent;
+import flash.net.Socket;
+import flash.utils.ByteArray;
+
+class WebSocketClient {
+  /** Largest message (after reassembly) the bridge buffers; more fails the connection with 1009. */
+  public static inline var MAX_MESSAGE = 16 * 1024 * 1024;
+  /** How long close() waits for the server's close frame before dropping the connection (RFC 6455 §7.1.1). */
+  public static inline var CLOSE_TIMEOUT_MS = 5000;
+
+  public var id(default, null):Int;
+  public var readyState(default, null):Int = ReadyState.Connecting;
+  var protocol = "";
+
+  var host:ClientHost;
+  var url:WsUrl;
+  var urlText:String;
+  var origin:String;
+  var cookie:String;
+  var extraHeaders:String;
+  var handshake:Handshake;
+  var tunnel:Null<String>;
+  var socket:Socket;
+  var inbox = new ByteArray();
+  var parser = new FrameParser(MAX_MESSAGE);
+  var fragments:Null<ByteArray>;
+  var closeTimer:Null<haxe.Timer>;
+
+  public function new(host:ClientHost, id:Int, url:WsUrl, urlText:String, protocols:Array<String>, origin:String,
+      cookie:String, extraHeaders:String) {
+    this.host = host;
+    this.id = id;
+    this.url = url;
+    this.urlText = urlText;
+    this.origin = origin;
+    this.cookie = cookie;
+    this.extraHeaders = extraHeaders;
+    handshake = new Handshake(protocols);
+  }
+
+  /** Starts connecting, directly or through an HTTP proxy (`CONNECT host:port`) when proxyHost is given. */
+  public function connect(proxyHost:Null<String>, proxyPort:Int):Void {
+    socket = new Socket();
+    socket.addEventListener(Event.CONNECT, onConnect);
+    socket.addEventListener(Event.CLOSE, onSocketClose);
+    socket.addEventListener(ProgressEvent.SOCKET_DATA, onData);
+    socket.addEventListener(IOErrorEvent.IO_ERROR, onIoError);
+    socket.addEventListener(SecurityErrorEvent.SECURITY_ERROR, onSecurityError);
+    var useProxy = proxyHost != null && proxyHost != "" && proxyPort > 0;
+    if (useProxy) tunnel = (url.host.indexOf(":") >= 0 ? "[" + url.host + "]" : url.host) + ":" + url.port;
+    try {
+      if (useProxy) socket.connect(proxyHost, proxyPort) else socket.connect(url.host, url.port);
+    } catch (e:Dynamic) {
+      fail(CloseCode.ABNORMAL, "cannot connect to " + urlText + ": " + Std.string(e));
+    }
+  }
+
+  /** Sends one text message; -1 when written, else the byte count that was not sent (web-socket-js contract). */
+  public function send(text:String):Int {
+    var payload = new ByteArray();
+    Utf8.encode(text, payload);
+    if (readyState != ReadyState.Open) {
+      if (readyState == ReadyState.Connecting) host.error("send on socket " + id + " to " + urlText + ": still connecting");
+      return payload.length;
+    }
+    return writeFrame(Opcode.Text, payload) ? -1 : payload.length;
+  }
+
+  /** Starts the closing handshake (or aborts a connection still being set up). */
+  public function close(code:Int, reason:String):Void {
+    switch (readyState) {
+      case ReadyState.Connecting:
+        host.dispatch(BridgeEvent.simple("error", id, ReadyState.Closed, protocol));
+        finish(CloseCode.ABNORMAL, "", false);
+      case ReadyState.Open:
+        readyState = ReadyState.Closing;
+        fragments = null;
+        writeFrame(Opcode.Close, FrameWriter.closeBody(code, reason));
+        closeTimer = haxe.Timer.delay(onCloseTimeout, CLOSE_TIMEOUT_MS);
+      default:
+    }
+  }
+
+  function onConnect(_:Event):Void {
+    host.log("socket " + id + ": TCP connected" + (tunnel != null ? " to proxy, tunnelling to " + tunnel : ""));
+    if (tunnel != null) {
+      writeText("CONNECT " + tunnel + " HTTP/1.1\r\nHost: " + tunnel + "\r\n\r\n");
+    } else {
+      writeText(handshake.request(url, origin, cookie, extraHeaders));
+    }
+  }
+
+  function onData(_:ProgressEvent):Void {
+    if (readyState == ReadyState.Closed) return;
+    var before:Int = inbox.length;
+    socket.readBytes(inbox, inbox.length);
+    host.log("socket " + id + ": read " + (inbox.length - before) + " bytes");
+    try {
+      pump();
+    } catch (f:ProtocolFailure) {
+      fail(f.code, f.reason);
+    } catch (message:String) {
+      fail(CloseCode.ABNORMAL, "handshake with " + urlText + " failed: " + message);
+    } catch (e:Dynamic) {
+      fail(CloseCode.ABNORMAL, "unexpected error reading from " + urlText + ": " + Std.string(e));
+    }
+  }
+
+  /** Consumes whatever complete units (tunnel answer, handshake answer, frames) the buffer holds. */
+  function pump():Void {
+    if (tunnel != null) {
+      var head = HttpHead.read(inbox);
+      if (head == null) return;
+      if (head.status != 200) throw "proxy refused CONNECT " + tunnel + ": " + head.statusLine;
+      tunnel = null;
+      consume(head.length);
+      writeText(handshake.request(url, origin, cookie, extraHeaders));
+    }
+    if (readyState == ReadyState.Connecting) {
+      var head = HttpHead.read(inbox);
+      if (head == null) return;
+      protocol = handshake.verify(head);
+      consume(head.length);
+      readyState = ReadyState.Open;
+      host.log("socket " + id + ": open");
+      host.dispatch(BridgeEvent.simple("open", id, readyState, protocol));
+    }
+    var pos = 0;
+    while (readyState == ReadyState.Open || readyState == ReadyState.Closing) {
+      var frame = parser.read(inbox, pos);
+      if (frame == null) break;
+      pos += frame.wireLength;
+      onFrame(frame);
+    }
+    if (readyState != ReadyState.Closed) consume(pos);
+  }
+
+  function onFrame(frame:Frame):Void {
+    switch (frame.opcode) {
+      case Opcode.Text:
+        if (fragments != null) throw new ProtocolFailure(CloseCode.PROTOCOL_ERROR, "new message before the last one ended");
+        if (frame.fin) deliver(frame.payload) else fragments = frame.payload;
+      case Opcode.Continuation:
+        if (fragments == null) throw new ProtocolFailure(CloseCode.PROTOCOL_ERROR, "continuation frame without a message");
+        if (fragments.length + frame.payload.length > MAX_MESSAGE) {
+          throw new ProtocolFailure(CloseCode.MESSAGE_TOO_BIG, "message larger than " + MAX_MESSAGE + " bytes");
+        }
+        fragments.position = fragments.length;
+        fragments.writeBytes(frame.payload);
+        if (frame.fin) {
+          var whole = fragments;
+          fragments = null;
+          deliver(whole);
+        }
+      case Opcode.Binary:
+        throw new ProtocolFailure(CloseCode.UNSUPPORTED_DATA, "binary frames are not supported by the Flash bridge");
+      case Opcode.Ping:
+        if (readyState == ReadyState.Open) writeFrame(Opcode.Pong, frame.payload);
+      case Opcode.Pong:
+      case Opcode.Close:
+        onCloseFrame(frame.payload);
+      default:
+    }
+  }
+
+  function deliver(payload:ByteArray):Void {
+    // After close() the API promises no more messages (WHATWG WebSockets: only OPEN sockets fire message).
+    if (readyState != ReadyState.Open) return;
+    var text = Utf8.decode(payload, 0, payload.length);
+    if (text == null) throw new ProtocolFailure(CloseCode.INVALID_PAYLOAD, "text message is not valid UTF-8");
+    host.dispatch(BridgeEvent.message(id, readyState, protocol, text));
+  }
+
+  function onCloseFrame(body:ByteArray):Void {
+    var code = CloseCode.NO_STATUS;
+    var reason = "";
+    if (body.length == 1) throw new ProtocolFailure(CloseCode.PROTOCOL_ERROR, "close frame with a 1-byte body");
+    if (body.length >= 2) {
+      code = (body[0] << 8) | body[1];
+      if (!CloseCode.isValidOnWire(code)) throw new ProtocolFailure(CloseCode.PROTOCOL_ERROR, "invalid close code " + code);
+      reason = Utf8.decode(body, 2, body.length - 2);
+      if (reason == null) throw new ProtocolFailure(CloseCode.INVALID_PAYLOAD, "close reason is not valid UTF-8");
+    }
+    if (readyState == ReadyState.Open) {
+      // Server-initiated: echo its code, then we are done (the server closes TCP after reading our echo).
+      writeFrame(Opcode.Close, FrameWriter.closeBody(code == CloseCode.NO_STATUS ? -1 : code, ""));
+    }
+    host.log("socket " + id + ": closing handshake complete (" + code + ")");
+    finish(code, reason, true);
+  }
+
+  function onCloseTimeout():Void {
+    closeTimer = null;
+    host.error("close of socket " + id + " to " + urlText + ": no close frame from the server within " + CLOSE_TIMEOUT_MS + " ms");
+    finish(CloseCode.ABNORMAL, "", false);
+  }
+
+  function onSocketClose(_:Event):Void {
+    if (readyState == ReadyState.Closed) return;
+    // The server dropped TCP without a closing handshake: abnormal (1006), an error unless we were closing anyway.
+    if (readyState != ReadyState.Closing) {
+      host.error("connection to " + urlText + " closed by the server without a closing handshake");
+      host.dispatch(BridgeEvent.simple("error", id, ReadyState.Closed, protocol));
+    }
+    finish(CloseCode.ABNORMAL, "", false);
+  }
+
+  function onIoError(e:IOErrorEvent):Void {
+    fail(CloseCode.ABNORMAL, "I/O error on the connection to " + urlText + ": " + e.text);
+  }
+
+  function onSecurityError(e:SecurityErrorEvent):Void {
+    fail(CloseCode.ABNORMAL, "security error connecting to " + urlText + " (is a socket policy file served?): " + e.text);
+  }
+
+  /**
+   * _Fail the WebSocket Connection_ (RFC 6455 §7.1.7): send a close frame if the connection is established, then
+   * drop it at once without waiting for the answer; report error, then close with our code.
+   */
+  function fail(code:Int, reason:String):Void {
+    if (readyState == ReadyState.Closed) return;
+    host.error("socket " + id + " to " + urlText + " failed (" + code + "): " + reason);
+    if ((readyState == ReadyState.Open || readyState == ReadyState.Closing) && CloseCode.isValidOnWire(code)) {
+      writeFrame(Opcode.Close, FrameWriter.closeBody(code, reason));
+    }
+    host.dispatch(BridgeEvent.simple("error", id, ReadyState.Closed, protocol));
+    finish(code, reason, false);
+  }
+
+  /** Reaches CLOSED: releases the socket, its listeners and the timer, then reports close. Runs once. */
+  function finish(code:Int, reason:String, wasClean:Bool):Void {
+    if (readyState == ReadyState.Closed) return;
+    readyState = ReadyState.Closed;
+    if (closeTimer != null) {
+      closeTimer.stop();
+      closeTimer = null;
+    }
+    socket.removeEventListener(Event.CONNECT, onConnect);
+    socket.removeEventListener(Event.CLOSE, onSocketClose);
+    socket.removeEventListener(ProgressEvent.SOCKET_DATA, onData);
+    socket.removeEventListener(IOErrorEvent.IO_ERROR, onIoError);
+    socket.removeEventListener(SecurityErrorEvent.SECURITY_ERROR, onSecurityError);
+    try {
+      if (socket.connected) socket.close();
+    } catch (e:Dynamic) {}
+    inbox = new ByteArray();
+    fragments = null;
+    host.dispatch(BridgeEvent.close(id, protocol, code, reason, wasClean));
+    host.released(this);
+  }
+
+  function consume(count:Int):Void {
+    if (count <= 0) return;
+    var rest = new ByteArray();
+    var have:Int = inbox.length;
+    if (have > count) rest.writeBytes(inbox, count, have - count);
+    inbox = rest;
+  }
+
+  function writeFrame(opcode:Int, payload:ByteArray):Bool {
+    var out = new ByteArray();
+    FrameWriter.write(opcode, payload, out);
+    return writeBytes(out);
+  }
+
+  function writeText(ascii:String):Void {
+    var out = new ByteArray();
+    Utf8.encode(ascii, out);
+    writeBytes(out);
+  }
+
+  function writeBytes(out:ByteArray):Bool {
+    try {
+      socket.writeBytes(out);
+      socket.flush();
+      return true;
+    } catch (e:Dynamic) {
+      host.error("write to " + urlText + " failed: " + Std.string(e));
+      return false;
+    }
+  }
+}
