@@ -23,7 +23,7 @@ export type { SocketPacket, SocketPacketType, SocketDecoderOptions } from "./soc
 export { rankTransports, isRankedDown, DEFAULT_TRANSPORT_ORDER, HEALTHY_SCORE, RETRY_AFTER_MS } from "./ranking.js";
 export type { RankingRow, RankingCandidate, RankingContext } from "./ranking.js";
 export { planFromRanking, upgradesFrom } from "./ranking-plan.js";
-export type { ConnectionPlan } from "./ranking-plan.js";
+export type { TransportPlan } from "./ranking-plan.js";
 export { createTransportMemory, memoryKey, MEMORY_STORAGE_KEY, MEMORY_TTL_MS, MEMORY_ORIGIN_LIMIT } from "./transport-memory.js";
 export type { TransportMemory, TransportMemoryOptions, TransportOutcome, MemoryRecord, MemoryRecords } from "./transport-memory.js";
 export { probeDeadline, MIN_PROBE_DEADLINE_MS, MAX_PROBE_DEADLINE_MS, DEFAULT_PROBE_DEADLINE_MS } from "./probe-deadline.js";

@@ -16,7 +16,7 @@ import type { TransportName, TransportTraits } from "./transport.js";
 import { isRankedDown, type RankingCandidate, type RankingRow } from "./ranking.js";
 import { probeDeadline } from "./probe-deadline.js";
 
-export interface ConnectionPlan {
+export interface TransportPlan {
   /** Transports to open the session with, in order; empty when none is supported. */
   readonly handshake: TransportName[];
   /** Better transports to probe as upgrades after `handshake[0]` opened, best first. */
@@ -25,7 +25,7 @@ export interface ConnectionPlan {
   readonly deadlines: Partial<Record<TransportName, number>>;
 }
 
-export function planFromRanking(rows: readonly RankingRow[], factories: readonly RankingCandidate[]): ConnectionPlan {
+export function planFromRanking(rows: readonly RankingRow[], factories: readonly RankingCandidate[]): TransportPlan {
   const traits = new Map<TransportName, TransportTraits>();
   for (const f of factories) if (!traits.has(f.name)) traits.set(f.name, f.traits);
   const usable = rows.filter((r) => r.supported && traits.has(r.name));

@@ -1,0 +1,269 @@
+// Ranking, the plan derived from it, and probe deadlines: each rule alone, in combination, and with hostile input.
+import { describe, expect, it } from "vitest";
+import type { ProbeResult, TransportName, TransportTraits } from "../src/transport.js";
+import type { MemoryRecord, MemoryRecords } from "../src/transport-memory.js";
+import { DEFAULT_TRANSPORT_ORDER, isRankedDown, rankTransports, type RankingContext, type RankingRow } from "../src/ranking.js";
+import { planFromRanking, upgradesFrom } from "../src/ranking-plan.js";
+import { DEFAULT_PROBE_DEADLINE_MS, probeDeadline } from "../src/probe-deadline.js";
+
+const T: Record<TransportName, TransportTraits> = {
+  websocket: { duplex: true, streaming: false, binary: true, crossOrigin: "none", handshake: true },
+  flashsocket: { duplex: true, streaming: false, binary: true, crossOrigin: "bridge", handshake: false },
+  "xhr-multipart": { duplex: false, streaming: true, binary: false, crossOrigin: "cors", handshake: true },
+  htmlfile: { duplex: false, streaming: true, binary: false, crossOrigin: "postMessage", handshake: true },
+  polling: { duplex: false, streaming: false, binary: false, crossOrigin: "cors", handshake: true },
+  jsonp: { duplex: false, streaming: false, binary: false, crossOrigin: "none", handshake: true },
+};
+const ALL = DEFAULT_TRANSPORT_ORDER.map((name) => ({ name, traits: T[name] }));
+const cands = (...names: TransportName[]) => names.map((name) => ({ name, traits: T[name] }));
+const yes = (name: string): ProbeResult => ({ supported: true, reason: `${name} available` });
+const probesFor = (no: Partial<Record<TransportName, string>> = {}) =>
+  Object.fromEntries(
+    DEFAULT_TRANSPORT_ORDER.map((n) => [n, no[n] ? { supported: false, reason: no[n]! } : yes(n)]),
+  ) as Record<TransportName, ProbeResult>;
+
+const NOW = 1_700_000_000_000;
+const MIN = 60_000;
+const mem = (last: MemoryRecord["last"], agoMs: number, failures = last === "ok" ? 0 : 1, rttMs: number | null = null) =>
+  ({ last, at: NOW - agoMs, failures, rttMs }) satisfies MemoryRecord;
+
+const order = (rows: RankingRow[]) => rows.map((r) => r.name);
+const rank = (memory?: MemoryRecords, ctx: RankingContext = {}, probes = probesFor(), c = ALL) =>
+  rankTransports(c, probes, memory, { now: NOW, ...ctx });
+
+describe("rankTransports: rules one by one", () => {
+  it("keeps the user's order when nothing is known, scores strictly decreasing", () => {
+    const rows = rank();
+    expect(order(rows)).toEqual(DEFAULT_TRANSPORT_ORDER);
+    expect(rows.map((r) => r.score)).toEqual([160, 150, 140, 130, 120, 110]);
+    expect(rows[0]).toEqual({ name: "websocket", supported: true, reason: "websocket available", score: 160, last: null, rttMs: null });
+    expect(order(rank(undefined, {}, probesFor(), cands("jsonp", "polling", "websocket")))).toEqual(["jsonp", "polling", "websocket"]);
+  });
+
+  it("unsupported: listed last with the probe's reason, score 0, in user order", () => {
+    const rows = rank(undefined, {}, probesFor({ websocket: "no WebSocket", htmlfile: "no document" }));
+    expect(order(rows)).toEqual(["flashsocket", "xhr-multipart", "polling", "jsonp", "websocket", "htmlfile"]);
+    expect(rows.slice(4)).toEqual([
+      { name: "websocket", supported: false, reason: "no WebSocket", score: 0, last: null, rttMs: null },
+      { name: "htmlfile", supported: false, reason: "no document", score: 0, last: null, rttMs: null },
+    ]);
+  });
+
+  it("a candidate without a probe result is unsupported ('not probed'), never tried", () => {
+    const probes = probesFor();
+    delete (probes as Partial<typeof probes>).polling;
+    const row = rank(undefined, {}, probes).find((r) => r.name === "polling")!;
+    expect(row).toMatchObject({ supported: false, reason: "not probed", score: 0 });
+  });
+
+  it.each([
+    ["failed", 2 * MIN, "failed 2 min ago on this origin"],
+    ["timeout", 5 * MIN, "timed out 5 min ago on this origin"],
+    ["buffered", 10_000, "was buffered by a proxy just now on this origin"],
+  ] as const)("memory '%s' recently: ranked below every healthy transport", (last, ago, reason) => {
+    const rows = rank({ websocket: mem(last, ago) });
+    expect(order(rows)).toEqual(["flashsocket", "xhr-multipart", "htmlfile", "polling", "jsonp", "websocket"]);
+    expect(rows[5]).toMatchObject({ supported: true, reason, score: 60, last });
+    expect(isRankedDown(rows[5]!)).toBe(true);
+    expect(rows.slice(0, 5).every((r) => !isRankedDown(r))).toBe(true);
+  });
+
+  it("buffered streaming transport falls below polling and jsonp", () => {
+    const rows = rank({ "xhr-multipart": mem("buffered", MIN), htmlfile: mem("buffered", MIN) });
+    expect(order(rows)).toEqual(["websocket", "flashsocket", "polling", "jsonp", "xhr-multipart", "htmlfile"]);
+  });
+
+  it("penalty lasts 10 min per bad outcome, doubling with the streak; then the transport is retried", () => {
+    const at = (failures: number, ago: number) => rank({ websocket: mem("failed", ago, failures) })[0]!.name;
+    expect(at(1, 9 * MIN)).toBe("flashsocket");
+    expect(at(1, 11 * MIN)).toBe("websocket");
+    expect(at(2, 19 * MIN)).toBe("flashsocket");
+    expect(at(2, 21 * MIN)).toBe("websocket");
+    expect(at(3, 39 * MIN)).toBe("flashsocket");
+    expect(at(99, 23 * 60 * MIN)).toBe("flashsocket"); // capped at the TTL
+    const row = rank({ websocket: mem("timeout", 11 * MIN) })[0]!;
+    expect(row).toMatchObject({ name: "websocket", score: 160, last: "timeout", reason: "timed out 11 min ago on this origin; trying again" });
+  });
+
+  it("says how often it failed in a row", () => {
+    const row = rank({ websocket: mem("failed", 3 * 3_600_000, 7) }).at(-1)!;
+    expect(row.reason).toBe("failed 7 times in a row, last 3 h ago on this origin");
+  });
+
+  it("stale memory (older than the TTL) and memory from the future are ignored", () => {
+    for (const ago of [24 * 60 * MIN + 1, -5 * MIN]) {
+      const rows = rank({ websocket: mem("failed", ago, 3, 40) });
+      expect(rows[0]).toMatchObject({ name: "websocket", last: null, rttMs: null, reason: "websocket available", score: 160 });
+    }
+    expect(rank({ websocket: mem("failed", 2 * MIN) }, { ttlMs: MIN })[0]!.name).toBe("websocket");
+  });
+
+  it("ok with RTT keeps its place and says so", () => {
+    const rows = rank({ polling: mem("ok", 3 * MIN, 0, 42.4) });
+    expect(order(rows)).toEqual(DEFAULT_TRANSPORT_ORDER);
+    expect(rows[4]).toMatchObject({ name: "polling", score: 120, last: "ok", rttMs: 42.4, reason: "worked 3 min ago on this origin, RTT 42 ms" });
+  });
+
+  it("died twice or more this session: ranked down for the next reconnect; once is not enough", () => {
+    expect(rank(undefined, { sessionFailures: { websocket: 1 } })[0]!.name).toBe("websocket");
+    const rows = rank(undefined, { sessionFailures: { websocket: 2 } });
+    expect(rows.at(-1)).toMatchObject({ name: "websocket", reason: "died 2 times this session", score: 60 });
+  });
+
+  it("cross-origin: a CORS polling transport that failed stays down for the TTL, jsonp goes first", () => {
+    const memory = { polling: mem("failed", 3 * 3_600_000) };
+    const c = cands("polling", "jsonp");
+    expect(order(rank(memory, { crossOrigin: false }, probesFor(), c))).toEqual(["polling", "jsonp"]);
+    const rows = rank(memory, { crossOrigin: true }, probesFor(), c);
+    expect(order(rows)).toEqual(["jsonp", "polling"]);
+    expect(rows[1]!.reason).toBe("failed 3 h ago on this origin (cross-origin: no CORS?)");
+    // jsonp itself needs no CORS: its old failure does not linger.
+    expect(order(rank({ jsonp: mem("failed", 3 * 3_600_000) }, { crossOrigin: true }, probesFor(), cands("jsonp", "polling")))).toEqual(["jsonp", "polling"]);
+  });
+});
+
+describe("rankTransports: combinations and edge cases", () => {
+  it("several ranked down keep the user's order among themselves, below all healthy ones", () => {
+    const rows = rank(
+      { websocket: mem("timeout", MIN), polling: mem("failed", MIN), "xhr-multipart": mem("ok", MIN) },
+      { sessionFailures: { htmlfile: 3 } },
+      probesFor({ flashsocket: "no bridge" }),
+    );
+    expect(order(rows)).toEqual(["xhr-multipart", "jsonp", "websocket", "htmlfile", "polling", "flashsocket"]);
+    expect(rows.map((r) => r.score)).toEqual([140, 110, 60, 30, 20, 0]);
+  });
+
+  it("session failures take precedence in the reason over memory", () => {
+    const row = rank({ websocket: mem("failed", MIN) }, { sessionFailures: { websocket: 4 } }).at(-1)!;
+    expect(row.reason).toBe("died 4 times this session");
+  });
+
+  it("an unsupported transport stays unsupported whatever memory says, but shows it", () => {
+    const row = rank({ websocket: mem("ok", MIN, 0, 9) }, {}, probesFor({ websocket: "no WebSocket" })).at(-1)!;
+    expect(row).toEqual({ name: "websocket", supported: false, reason: "no WebSocket", score: 0, last: "ok", rttMs: 9 });
+  });
+
+  it("all unsupported: every row is still returned, with its reason", () => {
+    const no = Object.fromEntries(DEFAULT_TRANSPORT_ORDER.map((n) => [n, `no ${n}`]));
+    const rows = rank(undefined, {}, probesFor(no));
+    expect(order(rows)).toEqual(DEFAULT_TRANSPORT_ORDER);
+    expect(rows.every((r) => !r.supported && r.score === 0 && r.reason === `no ${r.name}`)).toBe(true);
+    expect(planFromRanking(rows, ALL)).toEqual({ handshake: [], upgrades: [], deadlines: {} });
+  });
+
+  it("ignores memory of transports that aren't candidates, prototype keys and malformed records", () => {
+    const memory = JSON.parse(
+      `{"__proto__":{"last":"failed","at":${NOW}},"constructor":1,"carrier-pigeon":{"last":"failed","at":${NOW}},` +
+        `"websocket":{"last":"nope","at":${NOW}},"polling":{"last":"failed","at":"now"}}`,
+    ) as MemoryRecords;
+    const rows = rank(memory, {}, probesFor(), cands("websocket", "polling"));
+    expect(rows).toEqual([
+      { name: "websocket", supported: true, reason: "websocket available", score: 120, last: null, rttMs: null },
+      { name: "polling", supported: true, reason: "polling available", score: 110, last: null, rttMs: null },
+    ]);
+    expect(rank(undefined, { sessionFailures: JSON.parse('{"__proto__":{"websocket":5}}') })[0]!.name).toBe("websocket");
+  });
+
+  it("duplicate candidates: one row, at the first position", () => {
+    expect(order(rank(undefined, {}, probesFor(), cands("polling", "websocket", "polling")))).toEqual(["polling", "websocket"]);
+  });
+
+  it("without `now`, every remembered failure counts as recent and no age is given", () => {
+    const rows = rankTransports(cands("websocket", "polling"), probesFor(), { websocket: mem("failed", 5 * 60 * MIN) });
+    expect(rows.at(-1)).toMatchObject({ name: "websocket", reason: "failed on this origin" });
+  });
+
+  it("is pure: same input, same output, inputs untouched", () => {
+    const memory = { websocket: mem("failed", MIN) };
+    const probes = probesFor();
+    const snapshot = JSON.stringify([ALL, probes, memory]);
+    expect(rank(memory, {}, probes)).toEqual(rank(memory, {}, probes));
+    expect(JSON.stringify([ALL, probes, memory])).toBe(snapshot);
+  });
+});
+
+describe("planFromRanking", () => {
+  const plan = (memory?: MemoryRecords, ctx: RankingContext = {}, probes = probesFor(), c = ALL) =>
+    planFromRanking(rank(memory, ctx, probes, c), c);
+
+  it("handshakes on polling, then jsonp, then the others that can; upgrades to better ones, best first", () => {
+    expect(plan()).toEqual({
+      handshake: ["polling", "jsonp", "websocket", "xhr-multipart", "htmlfile"],
+      upgrades: ["websocket", "flashsocket", "xhr-multipart", "htmlfile"],
+      deadlines: { websocket: 5000, flashsocket: 5000, "xhr-multipart": 5000, htmlfile: 5000 },
+    });
+  });
+
+  it("jsonp first when CORS polling is unsupported cross-origin, or remembered failing", () => {
+    expect(plan(undefined, { crossOrigin: true }, probesFor({ polling: "no CORS XHR" })).handshake[0]).toBe("jsonp");
+    expect(plan({ polling: mem("failed", MIN) }).handshake.slice(0, 2)).toEqual(["jsonp", "polling"]);
+    const p = plan({ polling: mem("failed", 3 * 3_600_000) }, { crossOrigin: true });
+    expect(p.handshake.slice(0, 2)).toEqual(["jsonp", "polling"]);
+  });
+
+  it("handshakes directly on the remembered transport, with a deadline from its RTT", () => {
+    expect(plan({ websocket: mem("ok", MIN, 0, 20), polling: mem("ok", MIN, 0, 30) })).toEqual({
+      handshake: ["websocket", "polling", "jsonp", "xhr-multipart", "htmlfile"],
+      upgrades: [],
+      deadlines: { websocket: 1100 },
+    });
+    const p = plan({ "xhr-multipart": mem("ok", MIN, 0, 400) });
+    expect(p.handshake[0]).toBe("xhr-multipart");
+    expect(p.upgrades).toEqual(["websocket", "flashsocket"]);
+    expect(p.deadlines).toEqual({ websocket: 3000, flashsocket: 3000, "xhr-multipart": 3000 });
+  });
+
+  it("does not handshake directly on a remembered transport that is ranked down this session", () => {
+    const p = plan({ websocket: mem("ok", MIN) }, { sessionFailures: { websocket: 2 } });
+    expect(p.handshake[0]).toBe("polling");
+    expect(p.upgrades).not.toContain("websocket");
+  });
+
+  it("never probes a ranked-down transport as an upgrade", () => {
+    const p = plan({ websocket: mem("timeout", MIN, 1, 50), htmlfile: mem("buffered", MIN) });
+    expect(p.handshake[0]).toBe("polling");
+    expect(p.upgrades).toEqual(["flashsocket", "xhr-multipart"]);
+    expect(p.deadlines).toEqual({ flashsocket: 1250, "xhr-multipart": 1250 }); // the origin's RTT (websocket's 50 ms)
+  });
+
+  it("a single candidate handshakes on itself, with nothing to upgrade to", () => {
+    expect(plan(undefined, {}, probesFor(), cands("websocket"))).toEqual({ handshake: ["websocket"], upgrades: [], deadlines: {} });
+  });
+
+  it("user order puts polling first: no upgrades (preference is the user's)", () => {
+    expect(plan(undefined, {}, probesFor(), cands("polling", "websocket"))).toMatchObject({ handshake: ["polling", "websocket"], upgrades: [] });
+  });
+
+  it("skips rows without a factory and transports that cannot open a session", () => {
+    const rows = rank();
+    const p = planFromRanking(rows, cands("flashsocket", "polling"));
+    expect(p).toEqual({ handshake: ["polling"], upgrades: ["flashsocket"], deadlines: { flashsocket: 5000 } });
+  });
+
+  it("upgradesFrom: after falling back to jsonp, better healthy ones above it", () => {
+    const rows = rank({ websocket: mem("failed", MIN) }, {}, probesFor({ flashsocket: "no bridge" }));
+    expect(upgradesFrom(rows, "jsonp")).toEqual(["xhr-multipart", "htmlfile", "polling"]);
+    expect(upgradesFrom(rows, "xhr-multipart")).toEqual([]);
+    expect(upgradesFrom(rows, "websocket")).toEqual(["xhr-multipart", "htmlfile", "polling", "jsonp"]);
+    expect(upgradesFrom(rows.filter((r) => r.name !== "jsonp"), "jsonp")).toEqual([]);
+  });
+});
+
+describe("probeDeadline", () => {
+  it.each([
+    [0, 1000],
+    [1, 1005],
+    [30, 1150],
+    [300, 2500],
+    [600, 4000],
+    [1800, 10_000],
+    [60_000, 10_000],
+  ])("rtt %d ms → %d ms (5·rtt + 1 s, clamped to 1–10 s)", (rtt, ms) => {
+    expect(probeDeadline(rtt)).toBe(ms);
+  });
+
+  it.each([null, undefined, Number.NaN, -1, Number.POSITIVE_INFINITY])("unknown or nonsense (%s) → the default", (rtt) => {
+    expect(probeDeadline(rtt)).toBe(DEFAULT_PROBE_DEADLINE_MS);
+    expect(DEFAULT_PROBE_DEADLINE_MS).toBe(5000);
+  });
+});
