@@ -13,6 +13,8 @@ export class Driver implements TransportSink {
   readonly events: SinkEvent[] = [];
   sid: string | undefined;
   query: Record<string, string> = {};
+  /** Called after each packet is recorded: lets a test play the session (answer pings, probe replies…). */
+  react: ((packet: EnginePacket) => void) | undefined;
   private waiters = new Set<() => void>();
 
   constructor(
@@ -39,6 +41,7 @@ export class Driver implements TransportSink {
     // Like the session: learn the sid from the open packet.
     if (packet.type === "open" && typeof packet.data === "string") this.sid = (JSON.parse(packet.data) as { sid: string }).sid;
     this.record({ kind: "packet", packet });
+    this.react?.(packet);
   }
   onDrain(): void {
     this.record({ kind: "drain" });
