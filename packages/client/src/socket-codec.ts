@@ -68,7 +68,8 @@ function extract(value: unknown, key: string, out: BinaryData[], depth: number):
   }
   const toJSON = (value as { toJSON?: unknown }).toJSON;
   if (typeof toJSON === "function") return extract(toJSON.call(value, key), key, out, depth + 1);
-  const copy: Record<string, unknown> = {};
+  // Null prototype: an own "__proto__" key (JSON.parse makes those) stays a plain property.
+  const copy: Record<string, unknown> = Object.create(null);
   for (const k in value) if (hasOwn.call(value, k)) copy[k] = extract((value as Record<string, unknown>)[k], k, out, depth + 1);
   return copy;
 }
@@ -160,7 +161,10 @@ export class SocketDecoder {
     this.buffers.push(this.binaryType ? toBinary(chunk, this.binaryType) : chunk);
     if (this.buffers.length < this.expected) return undefined;
     const { pending, slots, buffers } = this;
-    for (let i = 0; i < slots.length; i += 3) (slots[i] as Record<string, unknown>)[slots[i + 1] as string] = buffers[slots[i + 2] as number];
+    for (let i = 0; i < slots.length; i += 3) {
+      // defineProperty, not assignment: a placeholder under an own "__proto__" key must not swap the prototype.
+      Object.defineProperty(slots[i] as object, slots[i + 1] as string, { value: buffers[slots[i + 2] as number], writable: true, enumerable: true, configurable: true });
+    }
     this.reset();
     return pending;
   }
