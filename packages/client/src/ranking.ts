@@ -124,7 +124,7 @@ function troubleReason(
   const penalty = Math.min(ttl, RETRY_AFTER_MS * 2 ** (Math.min(rec.failures, 32) - 1));
   if (age === undefined || age < penalty) return said;
   const pollingClass = !c.traits.duplex && !c.traits.streaming;
-  if (context.crossOrigin && c.traits.crossOrigin === "cors" && pollingClass && rec.last !== "buffered") {
+  if (context.crossOrigin && c.traits.crossOrigin === "cors" && pollingClass) {
     return `${said} (cross-origin: no CORS?)`;
   }
   return null;

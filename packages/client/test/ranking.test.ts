@@ -164,6 +164,13 @@ describe("rankTransports: combinations and edge cases", () => {
     expect(rank(undefined, { sessionFailures: JSON.parse('{"__proto__":{"websocket":5}}') })[0]!.name).toBe("websocket");
   });
 
+  it("reads own properties only: an inherited (polluted-prototype) record or probe is not believed", () => {
+    const memory = Object.create({ websocket: mem("failed", MIN) }) as MemoryRecords;
+    expect(rank(memory)[0]).toMatchObject({ name: "websocket", last: null });
+    const probes = Object.create(probesFor()) as Record<TransportName, ProbeResult>;
+    expect(rank(undefined, {}, probes).every((r) => r.reason === "not probed")).toBe(true);
+  });
+
   it("duplicate candidates: one row, at the first position", () => {
     expect(order(rank(undefined, {}, probesFor(), cands("polling", "websocket", "polling")))).toEqual(["polling", "websocket"]);
   });
