@@ -24,6 +24,7 @@
 import type { ProbeResult, TransportName, TransportTraits } from "./transport.js";
 import type { MemoryRecord, MemoryRecords, TransportOutcome } from "./transport-memory.js";
 import { MEMORY_TTL_MS } from "./transport-memory.js";
+import { OUTCOMES } from "./transport-memory-format.js";
 
 export const DEFAULT_TRANSPORT_ORDER: readonly TransportName[] = [
   "websocket",
@@ -66,7 +67,6 @@ const PREFERENCE_STEP = 10;
 /** Penalty after one bad outcome; doubles with each further one in a row. */
 export const RETRY_AFTER_MS = 10 * 60 * 1000;
 const SESSION_FAILURE_LIMIT = 2;
-const OUTCOMES: readonly TransportOutcome[] = ["ok", "failed", "timeout", "buffered"];
 
 const VERB: Record<Exclude<TransportOutcome, "ok">, string> = {
   failed: "failed",
