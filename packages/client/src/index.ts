@@ -27,3 +27,18 @@ export type { TransportPlan } from "./ranking-plan.js";
 export { createTransportMemory, memoryKey, MEMORY_STORAGE_KEY, MEMORY_TTL_MS, MEMORY_ORIGIN_LIMIT } from "./transport-memory.js";
 export type { TransportMemory, TransportMemoryOptions, TransportOutcome, MemoryRecord, MemoryRecords } from "./transport-memory.js";
 export { probeDeadline, MIN_PROBE_DEADLINE_MS, MAX_PROBE_DEADLINE_MS, DEFAULT_PROBE_DEADLINE_MS } from "./probe-deadline.js";
+export { connect, type ConnectOptions } from "./connect.js";
+export { Manager, type ManagerOptions, type ManagerEvents, type TransportEvent } from "./manager.js";
+export {
+  Socket,
+  type SocketOptions,
+  type SocketReservedEvents,
+  type Auth,
+  type AuthData,
+  type ConnectError,
+  type DecorateAcknowledgements,
+} from "./socket.js";
+export type { EventsMap, DefaultEventsMap, EventNames, EventParams } from "./emitter.js";
+export { Engine, type EngineOptions, type EngineHandler, type Handshake } from "./engine.js";
+export { planConnection, type ConnectionPlan, type HandshakeInfo, type UpgradeStep } from "./plan.js";
+export { Backoff } from "./backoff.js";

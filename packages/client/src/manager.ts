@@ -1,0 +1,260 @@
+// The Manager (`socket.io`): one Engine.IO session per origin + path, multiplexing namespaces (Sockets) over
+// it, with reconnection (exponential backoff + jitter) and the transport insight events.
+// @see https://socket.io/docs/v4/client-api/#manager
+
+import { Backoff } from "./backoff.js";
+import { Emitter } from "./emitter.js";
+import { Engine, probeTransports } from "./engine.js";
+import { TimeoutError, TransportError } from "./errors.js";
+import type { RankingRow } from "./ranking.js";
+import { encodeSocketPacket, SocketDecoder, type SocketPacket } from "./socket-codec.js";
+import { Socket, type SocketOptions } from "./socket.js";
+import type { TransportFactory, TransportName } from "./transport.js";
+import { engineUri } from "./url.js";
+
+export interface ManagerOptions {
+  /** The transports to use, best first. `@omnio/client` imports none: pass factories. */
+  transports: TransportFactory[];
+  /** Engine.IO path on the server (default `/socket.io/`). */
+  path?: string;
+  query?: Record<string, string | number | boolean>;
+  withCredentials?: boolean;
+  extraHeaders?: Record<string, string>;
+  /** Reconnect after a lost session (default true). */
+  reconnection?: boolean;
+  reconnectionAttempts?: number;
+  reconnectionDelay?: number;
+  reconnectionDelayMax?: number;
+  randomizationFactor?: number;
+  /** Connection timeout (ms) for each open attempt (default 20000). */
+  timeout?: number;
+  /** Sockets connect when created (default true). */
+  autoConnect?: boolean;
+  /** The global object transports feature-detect on (tests pass a fake). */
+  global?: typeof globalThis;
+}
+
+export interface TransportEvent {
+  name: TransportName;
+  previous: TransportName | null;
+  reason: string;
+}
+
+export interface ManagerEvents {
+  open: () => void;
+  close: (reason: string, error?: Error) => void;
+  error: (err: Error) => void;
+  reconnect_attempt: (attempt: number) => void;
+  reconnect: (attempt: number) => void;
+  reconnect_error: (err: Error) => void;
+  reconnect_failed: () => void;
+  transport: (event: TransportEvent) => void;
+  upgrade: (event: { name: TransportName; previous: TransportName }) => void;
+  upgradeError: (event: { name: TransportName; error: Error }) => void;
+}
+
+export class Manager extends Emitter<ManagerEvents> {
+  engine: Engine | undefined;
+  /** Sockets by namespace. */
+  readonly nsps = new Map<string, Socket>();
+  /** Engine.IO endpoint: origin + path, with a trailing slash. */
+  readonly uri: string;
+  /** @internal */
+  _readyState: "closed" | "opening" | "open" = "closed";
+  /** @internal */
+  _reconnecting = false;
+  private _reconnection: boolean;
+  private _skipReconnect = false;
+  private _backoff: Backoff;
+  private _timer: ReturnType<typeof setTimeout> | undefined;
+  private _openTimer: ReturnType<typeof setTimeout> | undefined;
+  private _decoder = new SocketDecoder();
+
+  constructor(
+    /** Any URL on the server (only its origin is used), e.g. `https://example.com`. */
+    url: string,
+    readonly opts: ManagerOptions,
+  ) {
+    super();
+    this.uri = engineUri(new URL(url).origin, opts.path);
+    this._reconnection = opts.reconnection !== false;
+    this._backoff = new Backoff(opts.reconnectionDelay ?? 1000, opts.reconnectionDelayMax ?? 5000, opts.randomizationFactor ?? 0.5);
+  }
+
+  /** Wire name of the transport carrying the session now, or null. */
+  get transport(): TransportName | null {
+    return this.engine?.transport?.name ?? null;
+  }
+
+  /** Get or set whether the Manager reconnects; `reconnection(false)` also stops a pending attempt. */
+  reconnection(): boolean;
+  reconnection(value: boolean): this;
+  reconnection(value?: boolean): boolean | this {
+    if (value === undefined) return this._reconnection;
+    this._reconnection = value;
+    if (!value) {
+      clearTimeout(this._timer);
+      this._reconnecting = false;
+    }
+    return this;
+  }
+
+  /** One row per transport the user gave, in their order: static probe only so far (no memory, no RTTs). */
+  ranking(): RankingRow[] {
+    const t = this.opts.transports;
+    return probeTransports(t, this.uri, this.opts.global).map((p, i) => ({
+      name: t[i]!.name,
+      supported: p.supported,
+      reason: p.reason,
+      score: p.supported ? t.length - i : 0,
+      last: null,
+      rttMs: null,
+    }));
+  }
+
+  /** The Socket for `nsp`, created (and connected unless `autoConnect: false`) on first use. */
+  socket(nsp: string, opts?: SocketOptions): Socket {
+    let s = this.nsps.get(nsp);
+    if (!s) this.nsps.set(nsp, (s = new Socket(this, nsp, opts)));
+    else if (this.opts.autoConnect !== false && !s.active) s.connect();
+    return s;
+  }
+
+  /** Open the session if it is not open or opening. `cb` gets the error if this attempt fails. */
+  open(cb?: (err?: Error) => void): this {
+    if (this._readyState !== "closed") return this;
+    this._readyState = "opening";
+    this._skipReconnect = false;
+    const o = this.opts;
+    const query: Record<string, string> = {};
+    for (const k in o.query) query[k] = String(o.query[k]);
+    const engine: Engine = (this.engine = new Engine(
+      this.uri,
+      { transports: o.transports, query, withCredentials: o.withCredentials, extraHeaders: o.extraHeaders, global: o.global },
+      {
+        onOpen: () => {
+          clearTimeout(this._openTimer);
+          this._readyState = "open";
+          this._decoder.reset();
+          this._fire("open", []);
+          for (const s of this.nsps.values()) if (s.active && this.engine === engine) s._onOpen();
+          cb?.();
+        },
+        onMessage: (data) => {
+          let p: SocketPacket | undefined;
+          try {
+            p = this._decoder.add(data as string | ArrayBuffer); // transports decode to strings and ArrayBuffers
+          } catch (e) {
+            // A peer that sends garbage ends the session; reconnection decides what comes next.
+            return engine.close("parse error", e as Error);
+          }
+          const s = p && this.nsps.get(p.nsp);
+          if (!s?.active) return;
+          try {
+            s._onPacket(p!);
+          } catch (e) {
+            // A throwing listener is reported like an uncaught error without leaving the transport half-way.
+            setTimeout(() => {
+              throw e;
+            });
+          }
+        },
+        onClose: (reason, error) => {
+          if (this.engine !== engine) return;
+          this.engine = undefined;
+          clearTimeout(this._openTimer);
+          const opening = this._readyState === "opening";
+          this._readyState = "closed";
+          if (opening) return this._openFailed(error ?? new TransportError(`Failed to connect to ${this.uri}: ${reason}`), cb);
+          this._fire("close", [reason, error]);
+          for (const s of this.nsps.values()) if (s.active) s._onClose(reason, error);
+          if (this._reconnection && !this._skipReconnect) this._reconnect();
+        },
+        onTransport: (name, previous, reason) => this._fire("transport", [{ name, previous, reason }]),
+        onUpgrade: (name, previous) => this._fire("upgrade", [{ name, previous }]),
+        onUpgradeError: (name, error) => this._fire("upgradeError", [{ name, error }]),
+      },
+    ));
+    const ms = o.timeout ?? 20_000;
+    this._openTimer = setTimeout(
+      () => engine.close("timeout", new TimeoutError(`Timed out connecting to ${this.uri} after ${ms} ms`)),
+      ms,
+    );
+    engine.open();
+    return this;
+  }
+
+  connect(cb?: (err?: Error) => void): this {
+    return this.open(cb);
+  }
+
+  private _openFailed(err: Error, cb: ((err?: Error) => void) | undefined): void {
+    this._fire("error", [err]);
+    for (const s of this.nsps.values()) if (s.active) s._onError(err);
+    if (cb) cb(err);
+    else if (!this._reconnecting && this._reconnection && !this._backoff.attempts) this._reconnect();
+  }
+
+  private _reconnect(): void {
+    if (this._reconnecting || this._skipReconnect) return;
+    const b = this._backoff;
+    if (b.attempts >= (this.opts.reconnectionAttempts ?? Infinity)) {
+      b.reset();
+      return this._fire("reconnect_failed", []);
+    }
+    this._reconnecting = true;
+    this._timer = setTimeout(() => {
+      this._fire("reconnect_attempt", [b.attempts]);
+      if (this._skipReconnect || !this._reconnecting) return; // a listener stopped it
+      this.open((err) => {
+        this._reconnecting = false;
+        if (err) {
+          this._fire("reconnect_error", [err]);
+          return this._reconnect();
+        }
+        const attempts = b.attempts;
+        b.reset();
+        this._fire("reconnect", [attempts]);
+      });
+    }, b.duration());
+  }
+
+  /** @internal A socket left: close the session when no socket is active any more. */
+  _destroy(): void {
+    for (const s of this.nsps.values()) if (s.active) return;
+    this._close();
+  }
+
+  /** @internal Stop everything: the session, a pending reconnection, the connect timer. */
+  _close(): void {
+    this._skipReconnect = true;
+    this._reconnecting = false;
+    clearTimeout(this._timer);
+    clearTimeout(this._openTimer);
+    this._backoff.reset();
+    this._readyState = "closed";
+    const e = this.engine;
+    this.engine = undefined;
+    if (!e) return;
+    e.close();
+    this._fire("close", ["forced close"]);
+  }
+
+  /** @internal Encode and queue one Socket.IO packet (dropped when no session is open). */
+  _packet(p: SocketPacket): void {
+    const e = this.engine;
+    if (!e || e.readyState !== "open") return;
+    const frames = encodeSocketPacket(p);
+    for (let i = 0; i < frames.length; i++) e.send(frames[i]!);
+  }
+
+  /** @internal Open and not silently dead (checks the heartbeat deadline now). */
+  _alive(): boolean {
+    return !!this.engine?.alive();
+  }
+
+  /** @internal A packet handed over now would be written at once (volatile emits need this). */
+  _writable(): boolean {
+    return this._alive() && !!this.engine?.writable();
+  }
+}
