@@ -267,10 +267,16 @@ describe("failTransport", () => {
     expect([passed.status, passed.body]).toEqual([200, "hello"]);
     expect(target.requests).toEqual(["/hello?EIO=4&transport=xhr-multipart"]);
 
+    // JSONP is polling with `j` on the wire, but has its own name here, so the two fail separately.
+    expect((await httpGet(`${p.origin}/hello?EIO=4&transport=polling&j=0`)).status).toBe(200);
+    p.setScenario({ failTransport: { name: "jsonp", status: 502 } });
+    expect((await httpGet(`${p.origin}/hello?EIO=4&transport=polling&j=1`)).status).toBe(502);
+    expect((await httpGet(`${p.origin}/hello?EIO=4&transport=polling`)).status).toBe(200);
+
     p.setScenario({ failTransport: { name: "websocket", status: 502 } });
     expect(await upgradeStatus(openWs(wsUrl(p.origin, "/socket?EIO=4&transport=websocket")))).toBe(502);
     expect(target.upgrades).toEqual([]);
-    expect(p.stats.actions.failTransport).toBe(2);
+    expect(p.stats.actions.failTransport).toBe(3);
   });
 });
 
@@ -354,6 +360,9 @@ describe("lifecycle and guards", () => {
     await expect(startFaultProxy({ target: target.origin, scenario: { delayMs: -1 } })).rejects.toThrow(RangeError);
     const viaLocalhost = await proxy({ host: "localhost" });
     expect(viaLocalhost.origin).toMatch(/^http:\/\/localhost:\d+$/);
+    const viaV6 = await proxy({ host: "::1" });
+    expect(viaV6.origin).toMatch(/^http:\/\/\[::1\]:\d+$/);
+    expect((await httpGet(`${viaV6.origin}/hello`)).body).toBe("hello");
   });
 
   it("survives garbage and an absent target: 400 and 502, then keeps serving", async () => {

@@ -17,7 +17,8 @@ export type FaultAction = (typeof FAULT_ACTIONS)[number];
 /**
  * Each key switches one misbehaviour on; several keys compose (a delay happens before anything else; a refused,
  * hung or failed request is never forwarded). Wherever an object form takes `transport`, the action only hits
- * requests whose query has `transport=<name>` (omit it to hit everything the action applies to).
+ * requests whose query has `transport=<name>` (omit it to hit everything the action applies to); the name
+ * `jsonp` means `transport=polling&j=<n>`, and `polling` then means polling without `j` (see transportOf).
  */
 export interface FaultScenario {
   /** Answer WebSocket upgrade requests with this status; the target never sees them. */
@@ -58,10 +59,16 @@ export interface FaultPlan {
   dropAfterBytes: number | null;
 }
 
-/** The `transport` query parameter of a request URL (path + query), or null. */
+/**
+ * omnio's name for the transport of a request URL (path + query), from its `transport` query parameter, or null.
+ * JSONP travels as `transport=polling&j=<n>` on the wire; it is named `jsonp` here, as omnio's API names it,
+ * so a scenario can fail XHR polling and JSONP separately.
+ */
 export function transportOf(url: string | undefined): string | null {
   try {
-    return new URL(url ?? "/", "http://fault-proxy.invalid").searchParams.get("transport");
+    const query = new URL(url ?? "/", "http://fault-proxy.invalid").searchParams;
+    const wire = query.get("transport");
+    return wire === "polling" && query.has("j") ? "jsonp" : wire;
   } catch {
     return null;
   }
