@@ -1,0 +1,23 @@
+// @omnio/server: the reference Node server. Two layers as socket.io stands on engine.io: `EngineServer`
+// (Engine.IO v4 sessions over pluggable transports) and `Server` (Socket.IO v5 namespaces, rooms, acks).
+export { EngineServer, type EngineServerEvents, type ConnectionErrorInfo } from "./engine/engine-server.js";
+export { EngineConnection, type EngineConnectionEvents, type CloseReason, type ReadyState } from "./engine/engine-connection.js";
+export type { EngineServerOptions } from "./engine/options.js";
+export type { CorsOptions, CorsOrigin } from "./engine/cors.js";
+export { ErrorCode, ERROR_MESSAGES } from "./engine/http-errors.js";
+export type { Logger } from "./logger.js";
+export {
+  TRANSPORTS,
+  PollingTransport,
+  WebSocketTransport,
+  pollingDefinition,
+  websocketDefinition,
+  type WebSocketTransportOptions,
+  type ServerTransport,
+  type ServerTransportSink,
+  type HttpServerTransport,
+  type TransportInit,
+  type TransportDefinition,
+  type HttpTransportDefinition,
+  type WebSocketTransportDefinition,
+} from "./engine/transports/index.js";
