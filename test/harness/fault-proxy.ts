@@ -69,7 +69,7 @@ const DEFAULT_LIFETIME_MS = 120_000;
 
 export async function startFaultProxy(options: FaultProxyOptions): Promise<FaultProxy> {
   const target = parseLoopbackTarget(options.target);
-  const host = options.host ?? "127.0.0.1";
+  const host = (options.host ?? "127.0.0.1").replace(/^\[(.*)\]$/, "$1");
   if (!isLoopbackHost(host)) throw new TypeError(`fault-proxy: refusing to listen on non-loopback host "${host}"`);
   const lifetime = options.maxLifetimeMs ?? DEFAULT_LIFETIME_MS;
   if (!(Number.isFinite(lifetime) && lifetime > 0)) throw new RangeError(`fault-proxy: maxLifetimeMs must be > 0, got ${lifetime}`);
@@ -212,7 +212,7 @@ export async function startFaultProxy(options: FaultProxyOptions): Promise<Fault
 
   const { port } = server.address() as AddressInfo;
   return {
-    origin: `http://${host.includes(":") && !host.startsWith("[") ? `[${host}]` : host}:${port}`,
+    origin: `http://${host.includes(":") ? `[${host}]` : host}:${port}`,
     port,
     server,
     stats,
