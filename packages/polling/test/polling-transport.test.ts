@@ -133,6 +133,14 @@ describe("polling transport", () => {
     expect(driver.events.length).toBe(before);
   });
 
+  it("a session that writes the close packet itself and closes on drain sends it once", async () => {
+    await openSession();
+    transport.send([{ type: "message", data: "last" }, { type: "close" }]);
+    await driver.until(() => driver.count("drain") === 1, "drain");
+    transport.close();
+    expect(engine.posts.map((p) => p.body)).toEqual(["4last\x1e1"]);
+  });
+
   it("a close packet from the server ends the transport cleanly", async () => {
     await openSession();
     engine.pendingGet()!.respond("4bye\x1e1");

@@ -26,81 +26,80 @@ const noop = (): void => {};
 export class WebSocketTransport implements Transport {
   readonly name = "websocket";
   writable = false;
-  private state: State = "idle";
-  private socket: WebSocketLike | undefined;
-  private timer: ReturnType<typeof setTimeout> | undefined;
+  private _state: State = "idle";
+  private _socket: WebSocketLike | undefined;
+  private _timer: ReturnType<typeof setTimeout> | undefined;
   /** Detail of the last `error` event, reported with the `close` that always follows it. */
-  private lastError: WebSocketErrorLike | undefined;
-  /** Target URL, for error messages. */
-  readonly url: string;
+  private _lastError: WebSocketErrorLike | undefined;
+  /** Target URL, built by open() from the query of that moment (the sid may arrive after create()). */
+  url = "";
 
   constructor(
-    private readonly context: TransportContext,
-    private readonly ctor: WebSocketConstructor | undefined,
-    private readonly protocols: string | string[] | undefined,
-  ) {
-    this.url = buildUrl(context.base.replace(/^http/, "ws"), { ...context.query(), transport: "websocket" });
-  }
+    private readonly _context: TransportContext,
+    private readonly _ctor: WebSocketConstructor | undefined,
+    private readonly _protocols: string | string[] | undefined,
+  ) {}
 
   open(): void {
-    if (this.state !== "idle") return;
-    this.state = "opening";
-    const { extraHeaders } = this.context;
+    if (this._state !== "idle") return;
+    this._state = "opening";
+    const { base, extraHeaders, query } = this._context;
+    this.url = buildUrl(base.replace(/^http/, "ws"), { ...query(), transport: "websocket" });
     try {
-      if (!this.ctor) throw new TypeError("no WebSocket constructor in this environment");
+      if (!this._ctor) throw new TypeError("no WebSocket constructor in this environment");
       // Browsers ignore the third argument; `ws` reads headers from it.
-      this.socket = extraHeaders
-        ? new this.ctor(this.url, this.protocols, { headers: extraHeaders })
-        : new this.ctor(this.url, this.protocols);
+      this._socket = extraHeaders
+        ? new this._ctor(this.url, this._protocols, { headers: extraHeaders })
+        : new this._ctor(this.url, this._protocols);
     } catch (cause) {
       // The constructor throws synchronously (bad URL, blocked port): report on a fresh task, never
       // from inside open(), so the session is not re-entered while it is still calling us.
-      this.timer = setTimeout(() => this.fail(`Failed to open websocket to ${this.url}`, cause), 0);
+      this._timer = setTimeout(() => this._fail(`Failed to open websocket to ${this.url}`, cause), 0);
       return;
     }
-    const ws = this.socket;
+    const ws = this._socket;
     ws.binaryType = "arraybuffer";
-    ws.onopen = () => this.onSocketOpen();
-    ws.onmessage = (event: WebSocketMessageLike) => this.onSocketMessage(event.data);
-    ws.onclose = (event: WebSocketCloseLike) => this.onSocketClose(event);
+    ws.onopen = () => this._onSocketOpen();
+    ws.onmessage = (event: WebSocketMessageLike) => this._onSocketMessage(event.data);
+    ws.onclose = (event: WebSocketCloseLike) => this._onSocketClose(event);
     ws.onerror = (event: WebSocketErrorLike) => {
-      this.lastError = event;
+      this._lastError = event;
     };
   }
 
   send(packets: EnginePacket[]): void {
-    if (this.state !== "open") return;
-    const ws = this.socket!;
+    if (this._state !== "open") return;
+    const ws = this._socket!;
     this.writable = false;
     try {
       for (const packet of packets) ws.send(encodePacket(packet, true) as string | ArrayBuffer);
     } catch (cause) {
-      this.fail(`Failed to send on websocket to ${this.url}`, cause);
+      this._fail(`Failed to send on websocket to ${this.url}`, cause);
       return;
     }
     // The socket has taken the frames; drain on a fresh task so a session writing from inside onDrain
     // cannot recurse without bound.
-    this.timer = setTimeout(() => {
-      this.timer = undefined;
+    this._timer = setTimeout(() => {
+      this._timer = undefined;
       this.writable = true;
-      this.context.sink.onDrain();
+      this._context.sink.onDrain();
     }, 0);
   }
 
   close(): void {
-    if (this.state === "closed") return;
-    this.release();
+    if (this._state === "closed") return;
+    this._release();
   }
 
-  private onSocketOpen(): void {
-    if (this.state !== "opening") return;
-    this.state = "open";
+  private _onSocketOpen(): void {
+    if (this._state !== "opening") return;
+    this._state = "open";
     this.writable = true;
-    this.context.sink.onOpen();
+    this._context.sink.onOpen();
   }
 
-  private onSocketMessage(data: unknown): void {
-    if (this.state !== "open") return;
+  private _onSocketMessage(data: unknown): void {
+    if (this._state !== "open") return;
     let packet: EnginePacket;
     try {
       if (typeof data !== "string" && !(data instanceof ArrayBuffer) && !ArrayBuffer.isView(data)) {
@@ -108,45 +107,45 @@ export class WebSocketTransport implements Transport {
       }
       packet = decodePacket(data, "arraybuffer");
     } catch (cause) {
-      this.fail(`Failed to decode a frame from websocket ${this.url}`, cause, "parse error");
+      this._fail(`Failed to decode a frame from websocket ${this.url}`, cause, "parse error");
       return;
     }
-    this.context.sink.onPacket(packet);
+    this._context.sink.onPacket(packet);
   }
 
-  private onSocketClose(event: WebSocketCloseLike): void {
-    if (this.state === "closed") return;
-    const wasOpen = this.state === "open";
-    const detail = errorDetail(this.lastError);
+  private _onSocketClose(event: WebSocketCloseLike): void {
+    if (this._state === "closed") return;
+    const wasOpen = this._state === "open";
+    const detail = errorDetail(this._lastError);
     const what = `${detail ? detail + " " : ""}(code ${event.code}${event.reason ? ": " + event.reason : ""})`;
     if (wasOpen && event.wasClean && (event.code === 1000 || event.code === 1005)) {
       // The server ended the session cleanly (stock Engine.IO closes the socket without a close packet).
-      this.release();
-      this.context.sink.onClose("transport close");
+      this._release();
+      this._context.sink.onClose("transport close");
       return;
     }
-    this.fail(
+    this._fail(
       wasOpen ? `Websocket to ${this.url} closed: ${what}` : `Failed to open websocket to ${this.url}: ${what}`,
-      this.lastError?.error ?? event,
+      this._lastError?.error ?? event,
       wasOpen ? "transport close" : "transport error",
     );
   }
 
   /** Release everything, then report once. */
-  private fail(message: string, cause: unknown, reason = "transport error"): void {
-    if (this.state === "closed") return;
-    this.release();
+  private _fail(message: string, cause: unknown, reason = "transport error"): void {
+    if (this._state === "closed") return;
+    this._release();
     const detail = cause instanceof Error && !message.includes(cause.message) ? `: ${cause.message}` : "";
-    this.context.sink.onClose(reason, new TransportError(message + detail, this.name, { cause }));
+    this._context.sink.onClose(reason, new TransportError(message + detail, this.name, { cause }));
   }
 
-  private release(): void {
-    this.state = "closed";
+  private _release(): void {
+    this._state = "closed";
     this.writable = false;
-    clearTimeout(this.timer);
-    this.timer = undefined;
-    const ws = this.socket;
-    this.socket = undefined;
+    clearTimeout(this._timer);
+    this._timer = undefined;
+    const ws = this._socket;
+    this._socket = undefined;
     if (!ws) return;
     ws.onopen = ws.onmessage = ws.onclose = null;
     // Keep an error handler: `ws` emits `error` when a socket is closed while connecting, and an
