@@ -1,0 +1,41 @@
+// omnio: the everything-included preset. `io(url, options)` is `connect()` from @omnio/client with every
+// transport available and transports selectable by name, as socket.io-client's `io()` is.
+
+import {
+  OmnioError,
+  connect,
+  type ConnectOptions,
+  type DefaultEventsMap,
+  type EventsMap,
+  type Socket,
+  type TransportFactory,
+  type TransportName,
+} from "@omnio/client";
+import { defaultTransports, transportsByName } from "./transports.js";
+
+export * from "@omnio/client";
+export { transportsByName, defaultTransports } from "./transports.js";
+
+export interface IoOptions extends Omit<ConnectOptions, "transports"> {
+  /** Names (`"websocket"`, `"polling"`…) or factories, best first. Default: every transport, duplex first. */
+  transports?: Array<TransportName | TransportFactory>;
+}
+
+/** Connect to `url` (default: the page's origin); the path is the namespace. */
+export function io<L extends EventsMap = DefaultEventsMap, E extends EventsMap = L>(
+  url?: string | IoOptions,
+  options: IoOptions = {},
+): Socket<L, E> {
+  if (typeof url === "object") (options = url), (url = undefined);
+  url ??= globalThis.location?.origin;
+  if (!url) throw new OmnioError("io(): no URL given and no page location to default to");
+  const transports = (options.transports ?? defaultTransports).map((t) => {
+    if (typeof t !== "string") return t;
+    const make = transportsByName[t];
+    if (!make) throw new OmnioError(`io(): unknown transport "${t}" (known: ${Object.keys(transportsByName).join(", ")})`);
+    return make();
+  });
+  return connect<L, E>(url, { ...options, transports });
+}
+
+export { io as connect };

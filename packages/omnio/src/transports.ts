@@ -1,0 +1,14 @@
+// Transport names → factories for the `io()` preset. One line per transport; the preset is the only place that
+// imports transport packages, so `@omnio/client` users bundle only the ones they import themselves.
+
+import type { TransportFactory, TransportName } from "@omnio/client";
+import { polling } from "@omnio/polling";
+import { websocket } from "@omnio/websocket";
+
+export const transportsByName: Partial<Record<TransportName, () => TransportFactory>> = {
+  websocket,
+  polling,
+};
+
+/** What `io()` uses without a `transports` option: duplex first, then streaming, then polling. */
+export const defaultTransports: TransportName[] = ["websocket", "polling"];
