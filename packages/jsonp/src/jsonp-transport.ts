@@ -43,8 +43,8 @@ export class JsonpTransport implements Transport {
   private state: State = "idle";
   private get: ScriptGet | undefined;
   private post: FormPost | undefined;
-  /** Escaped form values waiting for the POST in flight, posted one after another. */
-  private queue: string[] = [];
+  /** Escaped form values (and their form-encoded size) waiting for the POST in flight, posted in order. */
+  private queue: { value: string; size: number }[] = [];
   private onPaused: (() => void) | undefined;
   private deferTimer: ReturnType<typeof setTimeout> | undefined;
   /** The server sent the close packet: close() must not POST one. */
@@ -89,8 +89,8 @@ export class JsonpTransport implements Transport {
   /** Throws ProtocolError for packets a text payload cannot carry (a Blob: convert it first). */
   send(packets: EnginePacket[]): void {
     if (this.state !== "open" && this.state !== "pausing") return;
-    this.queue.push(...this.batches(packets));
-    if (!this.post) this.postNext();
+    this.enqueue(packets);
+    if (!this.post && this.queue.length) this.postNext();
   }
 
   pause(onPaused: () => void): void {
@@ -118,25 +118,22 @@ export class JsonpTransport implements Transport {
     else sendClose();
   }
 
-  /** Split packets into form values each under maxPayload form-encoded (a lone oversized packet goes alone). */
-  private batches(packets: EnginePacket[]): string[] {
+  /**
+   * Queue packets as form values, each at most maxPayload form-encoded (a lone oversized packet goes alone,
+   * the server decides). Packets sent while a POST is in flight join the last queued value when they fit,
+   * so a burst of single sends becomes a few POSTs rather than one iframe each.
+   */
+  private enqueue(packets: EnginePacket[]): void {
     const max = this.context.maxPayload() - 2; // "d="
-    const out: string[] = [];
-    let current = "";
-    let size = 0;
+    let last = this.queue[this.queue.length - 1];
     for (const packet of packets) {
-      const piece = escapeNewlines(encodePayload([packet]));
-      const cost = formEncodedLength(piece);
-      if (current && size + SEPARATOR_COST + cost > max) {
-        out.push(current);
-        current = "";
-        size = 0;
-      }
-      size += (current ? SEPARATOR_COST : 0) + cost;
-      current += (current ? "\x1e" : "") + piece;
+      const value = escapeNewlines(encodePayload([packet]));
+      const size = formEncodedLength(value);
+      if (last && last.size + SEPARATOR_COST + size <= max) {
+        last.value += "\x1e" + value;
+        last.size += SEPARATOR_COST + size;
+      } else this.queue.push((last = { value, size }));
     }
-    if (current || out.length === 0) out.push(current);
-    return out;
   }
 
   private postUrl(): string {
@@ -204,7 +201,7 @@ export class JsonpTransport implements Transport {
   }
 
   private postNext(): void {
-    const value = this.queue.shift()!;
+    const { value } = this.queue.shift()!;
     this.post = new FormPost(this.context.global.document, this.postUrl(), value, this.timeout, (error) => {
       this.post = undefined;
       if (error) return this.fail(error);
