@@ -3,7 +3,7 @@
 // `burst` emits n events of `size` characters in one go. Every server-side socket and event is recorded.
 import { createServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { Server, type Socket } from "socket.io";
+import { Server, type ServerOptions, type Socket } from "socket.io";
 import type { EnginePacket } from "@omnio/client";
 import type { Driver } from "./driver.js";
 
@@ -17,7 +17,7 @@ export interface Peer {
   close(): Promise<void>;
 }
 
-export async function startSocketIo(options: { pingInterval?: number; pingTimeout?: number } = {}): Promise<Peer> {
+export async function startSocketIo(options: Partial<ServerOptions> = {}): Promise<Peer> {
   const http = createServer();
   const io = new Server(http, { serveClient: false, ...options });
   const peer: Peer = {

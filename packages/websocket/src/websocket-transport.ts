@@ -43,8 +43,8 @@ export class WebSocketTransport implements Transport {
   open(): void {
     if (this._state !== "idle") return;
     this._state = "opening";
-    const { base, extraHeaders, query } = this._context;
-    this.url = buildUrl(base.replace(/^http/, "ws"), { ...query(), transport: "websocket" });
+    const { base, extraHeaders } = this._context;
+    this.url = buildUrl(base.replace(/^http/, "ws"), { ...this._context.query(), transport: "websocket" });
     try {
       if (!this._ctor) throw new TypeError("no WebSocket constructor in this environment");
       // Browsers ignore the third argument; `ws` reads headers from it.
