@@ -35,6 +35,36 @@ afterAll(async () => {
   await Promise.all([web?.close(), servers?.close()]);
 });
 
+/** Resolves with the first `event` of `emitter`, or rejects after `ms`. */
+function once<T extends unknown[]>(emitter: NodeJS.EventEmitter, event: string, ms = 15_000): Promise<T> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      emitter.off(event, done);
+      reject(new Error(`no "${event}" within ${ms} ms`));
+    }, ms);
+    const done = (...args: unknown[]) => {
+      clearTimeout(timer);
+      resolve(args as T);
+    };
+    emitter.once(event, done);
+  });
+}
+
+/** Resolves with `promise`'s value, or rejects after `ms` naming `what`. */
+function within<T>(promise: Promise<T>, ms: number, what: string): Promise<T> {
+  let timer: NodeJS.Timeout | undefined;
+  const deadline = new Promise<never>((_, reject) => {
+    timer = setTimeout(() => reject(new Error(`timed out after ${ms} ms waiting for ${what}`)), ms);
+  });
+  return Promise.race([promise, deadline]).finally(() => clearTimeout(timer));
+}
+
+/** A string of `kb` KiB-ish mixing 1-, 2-, 3- and 4-byte UTF-8 sequences. */
+function bigText(bytes: number): string {
+  const unit = "abcé日😀"; // 1+1+1+2+3+4 = 12 bytes
+  return unit.repeat(Math.ceil(bytes / 12));
+}
+
 /** create() + wait for open; returns the socket id and the server's side of the connection. */
 async function openSocket(path: string, url = wsUrl(path), protocols: string[] = []) {
   const id = nextId++;
@@ -88,5 +118,133 @@ describe("bridge.swf under Ruffle", () => {
     expect(conn.binaryReceived).toBe(0);
     await bridge.call("close", id);
     await bridge.event(id, "close");
+  });
+
+  it("carries a 100 KB message each way", async () => {
+    const { id, conn } = await openSocket("/echo");
+    const text = bigText(100 * 1024);
+    expect(await bridge.send(id, text)).toBe(-1);
+    await bridge.until(() => bridge.messagesOf(id).length >= 1, 20_000, "the 100 KB echo");
+    expect(conn.messages).toHaveLength(1);
+    expect(conn.messages[0]!.length).toBe(text.length);
+    expect(conn.messages[0] === text).toBe(true);
+    expect(bridge.messagesOf(id)[0] === text).toBe(true);
+    await bridge.call("close", id);
+    await bridge.event(id, "close");
+  });
+
+  it("reassembles fragmented messages (UTF-8 split between fragments, a ping in between) and answers pings", async () => {
+    const { id, conn } = await openSocket("/fragments");
+    const emoji = Buffer.from("😀", "utf8");
+    conn.ws.send(Buffer.concat([Buffer.from("one-"), emoji.subarray(0, 2)]), { binary: false, fin: false });
+    conn.ws.ping("between");
+    conn.ws.send(Buffer.concat([emoji.subarray(2), Buffer.from("-two-")]), { binary: false, fin: false });
+    conn.ws.send("three", { fin: true });
+    conn.ws.send("after");
+    const [pong] = await once<[Buffer]>(conn.ws, "pong");
+    expect(pong.toString()).toBe("between");
+    await bridge.until(() => bridge.messagesOf(id).length >= 2, 15_000, "two messages");
+    expect(bridge.messagesOf(id)).toEqual(["one-😀-two-three", "after"]);
+
+    const pongAgain = once<[Buffer]>(conn.ws, "pong");
+    conn.ws.ping("héllo");
+    expect((await pongAgain)[0].toString()).toBe("héllo");
+    await bridge.call("close", id);
+    await bridge.event(id, "close");
+  });
+
+  it("decodes UTF-8 correctly when TCP delivers frames 1–3 bytes at a time", async () => {
+    await bridge.call("setDebug", true);
+    const logsBefore = bridge.logs.length;
+    const id = nextId++;
+    const server = servers.takeConnection("/echo");
+    await bridge.call("create", id, `ws://localhost:${servers.wsPort}/echo`, [], null, 0, null);
+    await bridge.event(id, "open");
+    await server;
+    await bridge.call("setDebug", false);
+    const texts = ["😀é日", "𝄞 and 👍🏽", bigText(3000)];
+    for (const text of texts) expect(await bridge.send(id, text)).toBe(-1);
+    await bridge.until(() => bridge.messagesOf(id).length >= texts.length, 30_000, "chopped echoes");
+    expect(bridge.messagesOf(id)).toEqual(texts);
+    // Proof that the split really reached the SWF: its socket saw reads of at most 3 bytes.
+    const reads = bridge.logs
+      .slice(logsBefore)
+      .map((l) => /read (\d+) bytes/.exec(l)?.[1])
+      .filter((n): n is string => n !== undefined)
+      .map(Number);
+    expect(reads.some((n) => n <= 3)).toBe(true);
+    await bridge.call("close", id);
+    await bridge.event(id, "close");
+  });
+
+  it("reports the server's close code and reason and echoes the close frame", async () => {
+    const { id, conn } = await openSocket("/server-close");
+    conn.ws.close(4001, "bye ✓ now");
+    const close = await bridge.event(id, "close");
+    expect(close).toMatchObject({ type: "close", readyState: CLOSED, code: 4001, reason: "bye ✓ now", wasClean: true });
+    expect(await within(conn.closed, 10_000, "server close")).toEqual({ code: 4001, reason: "" });
+    expect(bridge.eventsOf(id).map((e) => e.type)).toEqual(["open", "close"]);
+  });
+
+  it("close(id) performs the closing handshake (code 1000), close(id, code, reason) sends those", async () => {
+    const a = await openSocket("/client-close");
+    await bridge.call("close", a.id);
+    expect(await within(a.conn.closed, 10_000, "server close")).toEqual({ code: 1000, reason: "" });
+    expect(await bridge.event(a.id, "close")).toMatchObject({ code: 1000, wasClean: true, readyState: CLOSED });
+    expect(bridge.eventsOf(a.id).map((e) => e.type)).toEqual(["open", "close"]);
+
+    const b = await openSocket("/client-close");
+    await bridge.call("close", b.id, 4321, "client says ¡adiós!");
+    expect(await within(b.conn.closed, 10_000, "server close")).toEqual({ code: 4321, reason: "client says ¡adiós!" });
+    expect(await bridge.event(b.id, "close")).toMatchObject({ code: 4321, wasClean: true });
+    // Sending after close: nothing goes out, the byte count comes back as not sent.
+    expect(await bridge.send(b.id, "late")).toBe(0);
+  });
+
+  it("closes with 1003 when the server sends a binary frame (the bridge is text-only)", async () => {
+    const { id, conn } = await openSocket("/binary");
+    conn.ws.send(Buffer.from([1, 2, 3]), { binary: true });
+    conn.ws.send("not delivered after the failure");
+    const { code } = await within(conn.closed, 10_000, "server close");
+    expect(code).toBe(1003);
+    const close = await bridge.event(id, "close");
+    expect(close).toMatchObject({ code: 1003, wasClean: false, readyState: CLOSED });
+    expect(bridge.eventsOf(id).map((e) => e.type)).toEqual(["open", "error", "close"]);
+    expect(bridge.errors.some((e) => e.includes("binary"))).toBe(true);
+  });
+
+  it("keeps two sockets apart by id", async () => {
+    const a = await openSocket("/echo");
+    const b = await openSocket("/echo");
+    for (let i = 0; i < 10; i++) {
+      await bridge.send(a.id, `a${i}`);
+      await bridge.send(b.id, `b${i}`);
+    }
+    await bridge.until(
+      () => bridge.messagesOf(a.id).length >= 10 && bridge.messagesOf(b.id).length >= 10,
+      15_000,
+      "both echoes",
+    );
+    expect(bridge.messagesOf(a.id)).toEqual(Array.from({ length: 10 }, (_, i) => `a${i}`));
+    expect(bridge.messagesOf(b.id)).toEqual(Array.from({ length: 10 }, (_, i) => `b${i}`));
+    expect(a.conn.messages).toEqual(bridge.messagesOf(a.id));
+    await bridge.call("close", a.id);
+    await bridge.event(a.id, "close");
+    // b is unaffected by a's close.
+    await bridge.send(b.id, "still here");
+    await bridge.until(() => bridge.messagesOf(b.id).length >= 11, 15_000, "b's echo after a closed");
+    await bridge.call("close", b.id);
+    await bridge.event(b.id, "close");
+  });
+
+  it("delivers events in order: open, 300 messages, close", async () => {
+    const { id, conn } = await openSocket("/burst");
+    for (let i = 0; i < 300; i++) conn.ws.send(`m${i}`);
+    conn.ws.close(4000, "done");
+    await bridge.event(id, "close", 20_000);
+    const events = bridge.eventsOf(id);
+    expect(events.map((e) => e.type)).toEqual(["open", ...Array(300).fill("message"), "close"]);
+    expect(bridge.messagesOf(id)).toEqual(Array.from({ length: 300 }, (_, i) => `m${i}`));
+    expect(events.at(-1)).toMatchObject({ code: 4000, reason: "done", wasClean: true });
   });
 });

@@ -44,13 +44,9 @@ class Bridge implements ClientHost {
   }
 
   function loadManualPolicyFile(url:Dynamic):Void {
-    try {
-      log("policy file: " + url);
-      Security.loadPolicyFile(Std.string(url));
-      manualPolicyLoaded = true;
-    } catch (e:Dynamic) {
-      error("loadManualPolicyFile(" + url + ") failed: " + Std.string(e));
-    }
+    log("policy file: " + url);
+    Security.loadPolicyFile(Std.string(url));
+    manualPolicyLoaded = true;
   }
 
   function create(idArg:Dynamic, urlArg:Dynamic, protocolsArg:Dynamic, proxyHost:Dynamic, proxyPort:Dynamic,
@@ -77,7 +73,7 @@ class Bridge implements ClientHost {
     }
     if (!manualPolicyLoaded) {
       // What Flash Player itself asks first; harmless where nothing listens (and Ruffle never asks).
-      try Security.loadPolicyFile("xmlsocket://" + url.host + ":843") catch (e:Dynamic) {}
+      Security.loadPolicyFile("xmlsocket://" + url.host + ":843");
     }
     var client = new WebSocketClient(this, id, url, urlText, toProtocols(protocolsArg), callerOrigin(), cookieFor(url),
       headers == null ? "" : Std.string(headers));
@@ -93,12 +89,12 @@ class Bridge implements ClientHost {
       error("send: no open socket with id " + idArg);
       return 0;
     }
-    var text = encoded == null ? null : BridgeEvent.decodeUri(Std.string(encoded));
-    if (text == null) {
-      error("send on socket " + idArg + ": data is not URI-encoded text (use encodeURIComponent)");
+    var payload = new flash.utils.ByteArray();
+    if (encoded == null || !UriCodec.decodeToUtf8(Std.string(encoded), payload)) {
+      error("send on socket " + idArg + ": data is not URI-encoded UTF-8 text (use encodeURIComponent)");
       return 0;
     }
-    return client.send(text);
+    return client.send(payload);
   }
 
   /** close(id) as web-socket-js; the optional code and reason are an omnio extension (default 1000, ""). */
@@ -137,11 +133,11 @@ class Bridge implements ClientHost {
   }
 
   public function log(message:String):Void {
-    if (debug) callJs("__log", BridgeEvent.encodeUri("[omnio flash bridge] " + message));
+    if (debug) callJs("__log", UriCodec.encodeAny("[omnio flash bridge] " + message));
   }
 
   public function error(message:String):Void {
-    callJs("__error", BridgeEvent.encodeUri("[omnio flash bridge] " + message));
+    callJs("__error", UriCodec.encodeAny("[omnio flash bridge] " + message));
   }
 
   function notify():Void {
@@ -157,12 +153,9 @@ class Bridge implements ClientHost {
     }
   }
 
+  // ExternalInterface.marshallExceptions is false: a JS exception comes back as null, it does not throw here.
   function callJs(method:String, ?arg:String):Dynamic {
-    try {
-      return arg == null ? ExternalInterface.call(jsObject + "." + method) : ExternalInterface.call(jsObject + "." + method, arg);
-    } catch (e:Dynamic) {
-      return null;
-    }
+    return arg == null ? ExternalInterface.call(jsObject + "." + method) : ExternalInterface.call(jsObject + "." + method, arg);
   }
 
   function callerOrigin():String {
@@ -174,12 +167,8 @@ class Bridge implements ClientHost {
   function cookieFor(url:WsUrl):String {
     var caller = WsUrl.parse(callerUrl);
     if (caller == null || caller.host.toLowerCase() != url.host.toLowerCase()) return "";
-    try {
-      var cookie:Dynamic = ExternalInterface.call("function(){return document.cookie}");
-      return cookie == null ? "" : Std.string(cookie);
-    } catch (e:Dynamic) {
-      return "";
-    }
+    var cookie:Dynamic = ExternalInterface.call("function(){return document.cookie}");
+    return cookie == null ? "" : Std.string(cookie);
   }
 
   static function toInt(value:Dynamic):Null<Int> {

@@ -7,8 +7,8 @@ class BridgeEvent {
 
   public static function message(id:Int, readyState:Int, protocol:String, text:String):Dynamic {
     var e = simple("message", id, readyState, protocol);
-    // URI-encoded because Flash's ExternalInterface mangled some characters (backslashes, U+0000) in strings.
-    e.message = encodeUri(text);
+    // URI-encoded as web-socket-js did: Flash's ExternalInterface mangled some characters in plain strings.
+    e.message = UriCodec.encode(text);
     return e;
   }
 
@@ -18,18 +18,5 @@ class BridgeEvent {
     e.reason = reason;
     e.wasClean = wasClean;
     return e;
-  }
-
-  public static function encodeUri(text:String):String {
-    return untyped __global__["encodeURIComponent"](text);
-  }
-
-  /** decodeURIComponent, or null for a malformed escape or one that decodes to a lone surrogate. */
-  public static function decodeUri(text:String):Null<String> {
-    try {
-      return untyped __global__["decodeURIComponent"](text);
-    } catch (e:Dynamic) {
-      return null;
-    }
   }
 }

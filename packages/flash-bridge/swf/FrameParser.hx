@@ -11,47 +11,47 @@ class FrameParser {
     this.maxPayload = maxPayload;
   }
 
-  /** The frame at `buf[start..]`, or null if more bytes are needed. Throws ProtocolFailure. */
-  public function read(buf:ByteArray, start:Int):Null<Frame> {
+  /** The frame at `buf[start..]`, if all of it is there. */
+  public function read(buf:ByteArray, start:Int):FrameRead {
     var avail:Int = buf.length - start;
-    if (avail < 2) return null;
+    if (avail < 2) return Incomplete;
     var b0:Int = buf[start];
     var b1:Int = buf[start + 1];
     var fin = (b0 & 0x80) != 0;
     var opcode = b0 & 0x0F;
-    if ((b0 & 0x70) != 0) throw new ProtocolFailure(CloseCode.PROTOCOL_ERROR, "reserved bits set without an extension");
-    if ((b1 & 0x80) != 0) throw new ProtocolFailure(CloseCode.PROTOCOL_ERROR, "server frames must not be masked");
+    if ((b0 & 0x70) != 0) return Invalid(CloseCode.PROTOCOL_ERROR, "reserved bits set without an extension");
+    if ((b1 & 0x80) != 0) return Invalid(CloseCode.PROTOCOL_ERROR, "server frames must not be masked");
     var control = opcode >= 0x8;
-    if (!isKnown(opcode)) throw new ProtocolFailure(CloseCode.PROTOCOL_ERROR, "unknown opcode " + opcode);
+    if (!isKnown(opcode)) return Invalid(CloseCode.PROTOCOL_ERROR, "unknown opcode " + opcode);
     var len:Int = b1 & 0x7F;
     var headerLength = 2;
     if (len == 126) {
-      if (avail < 4) return null;
+      if (avail < 4) return Incomplete;
       len = (buf[start + 2] << 8) | buf[start + 3];
       headerLength = 4;
     } else if (len == 127) {
-      if (avail < 10) return null;
+      if (avail < 10) return Incomplete;
       // 64-bit length: anything that needs the upper 33 bits is beyond any limit we accept.
       for (k in 2...6) {
-        if (buf[start + k] != 0) throw tooBig();
+        if (buf[start + k] != 0) return tooBig();
       }
-      if ((buf[start + 6] & 0x80) != 0) throw tooBig();
+      if ((buf[start + 6] & 0x80) != 0) return tooBig();
       len = (buf[start + 6] << 24) | (buf[start + 7] << 16) | (buf[start + 8] << 8) | buf[start + 9];
       headerLength = 10;
     }
     if (control && (len > 125 || !fin)) {
-      throw new ProtocolFailure(CloseCode.PROTOCOL_ERROR, "control frames must be unfragmented and at most 125 bytes");
+      return Invalid(CloseCode.PROTOCOL_ERROR, "control frames must be unfragmented and at most 125 bytes");
     }
-    if (len > maxPayload) throw tooBig();
-    if (avail < headerLength + len) return null;
+    if (len > maxPayload) return tooBig();
+    if (avail < headerLength + len) return Incomplete;
     var payload = new ByteArray();
     if (len > 0) payload.writeBytes(buf, start + headerLength, len);
     payload.position = 0;
-    return new Frame(fin, opcode, payload, headerLength + len);
+    return Complete(new Frame(fin, opcode, payload, headerLength + len));
   }
 
-  function tooBig():ProtocolFailure {
-    return new ProtocolFailure(CloseCode.MESSAGE_TOO_BIG, "frame larger than " + maxPayload + " bytes");
+  function tooBig():FrameRead {
+    return Invalid(CloseCode.MESSAGE_TOO_BIG, "frame larger than " + maxPayload + " bytes");
   }
 
   static function isKnown(opcode:Int):Bool {

@@ -7,6 +7,8 @@ import haxe.io.Bytes;
 class Handshake {
   static inline var GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
 
+  /** The subprotocol the server accepted ("" for none), once verify() succeeded. */
+  public var protocol(default, null) = "";
   var key:String;
   var protocols:Array<String>;
 
@@ -46,23 +48,23 @@ class Handshake {
     return Base64.encode(Sha1.make(Bytes.ofString(key + GUID)));
   }
 
-  /** Checks the answer; returns the accepted subprotocol ("" if none) or throws a String saying what is wrong. */
-  public function verify(head:HttpHead):String {
-    if (head.status != 101) throw "server refused the upgrade: " + head.statusLine;
-    if (!hasToken(head.get("upgrade"), "websocket")) throw "missing 'Upgrade: websocket' in the answer";
-    if (!hasToken(head.get("connection"), "upgrade")) throw "missing 'Connection: Upgrade' in the answer";
+  /** Checks the answer: null if it completes the handshake, else what is wrong with it. */
+  public function verify(head:HttpHead):Null<String> {
+    if (head.status != 101) return "server refused the upgrade: " + head.statusLine;
+    if (!hasToken(head.get("upgrade"), "websocket")) return "missing 'Upgrade: websocket' in the answer";
+    if (!hasToken(head.get("connection"), "upgrade")) return "missing 'Connection: Upgrade' in the answer";
     var accept = head.get("sec-websocket-accept");
     var expected = expectedAccept();
-    if (accept != expected) throw "Sec-WebSocket-Accept is '" + accept + "', expected '" + expected + "'";
+    if (accept != expected) return "Sec-WebSocket-Accept is '" + accept + "', expected '" + expected + "'";
     if (head.get("sec-websocket-extensions") != null) {
-      throw "server chose extensions '" + head.get("sec-websocket-extensions") + "' that were not offered";
+      return "server chose extensions '" + head.get("sec-websocket-extensions") + "' that were not offered";
     }
     var chosen = head.get("sec-websocket-protocol");
-    if (chosen == null || chosen == "") {
-      return "";
+    if (chosen != null && chosen != "" && protocols.indexOf(chosen) < 0) {
+      return "server chose subprotocol '" + chosen + "' that was not offered";
     }
-    if (protocols.indexOf(chosen) < 0) throw "server chose subprotocol '" + chosen + "' that was not offered";
-    return chosen;
+    protocol = chosen == null ? "" : chosen;
+    return null;
   }
 
   static function hasToken(value:Null<String>, token:String):Bool {

@@ -24,15 +24,12 @@ class HttpHead {
     return fields.get(name.toLowerCase());
   }
 
-  /**
-   * Reads a head from `buf[0..]`: null while the blank line has not arrived yet; throws a String naming what is
-   * wrong when the bytes cannot be a head.
-   */
-  public static function read(buf:ByteArray):Null<HttpHead> {
+  /** Reads a head from the start of `buf`. */
+  public static function read(buf:ByteArray):HeadRead {
     var end = findBlankLine(buf);
     if (end < 0) {
-      if (buf.length > MAX_BYTES) throw "response head longer than " + MAX_BYTES + " bytes";
-      return null;
+      var have:Int = buf.length;
+      return have > MAX_BYTES ? Invalid("response head longer than " + MAX_BYTES + " bytes") : Incomplete;
     }
     // Header bytes are ASCII by the spec; anything else is kept as Latin-1 so that it shows in the error.
     var text = new StringBuf();
@@ -40,19 +37,19 @@ class HttpHead {
     var lines = text.toString().split("\r\n");
     var statusLine = lines[0];
     var re = ~/^HTTP\/1\.[01] ([0-9]{3})( .*)?$/;
-    if (!re.match(statusLine)) throw "not an HTTP response: " + statusLine.substr(0, 80);
+    if (!re.match(statusLine)) return Invalid("not an HTTP response: " + statusLine.substr(0, 80));
     var fields = new Map<String, String>();
     for (k in 1...lines.length) {
       var line = lines[k];
       if (line == "") continue;
       var colon = line.indexOf(":");
-      if (colon <= 0) throw "malformed header line: " + line.substr(0, 80);
+      if (colon <= 0) return Invalid("malformed header line: " + line.substr(0, 80));
       var name = StringTools.trim(line.substr(0, colon)).toLowerCase();
       var value = StringTools.trim(line.substr(colon + 1));
       var prev = fields.get(name);
       fields.set(name, prev == null ? value : prev + ", " + value);
     }
-    return new HttpHead(statusLine, Std.parseInt(re.matched(1)), fields, end + 4);
+    return Complete(new HttpHead(statusLine, Std.parseInt(re.matched(1)), fields, end + 4));
   }
 
   /** Index of the CRLF CRLF that ends the head, or -1. */

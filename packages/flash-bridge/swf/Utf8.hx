@@ -41,6 +41,15 @@ class Utf8 {
 
   /** Decodes `length` bytes of `bytes` from `offset`; null when they are not well-formed UTF-8. */
   public static function decode(bytes:ByteArray, offset:Int, length:Int):Null<String> {
+    return scan(bytes, offset, length, true);
+  }
+
+  public static function isValid(bytes:ByteArray, offset:Int, length:Int):Bool {
+    return scan(bytes, offset, length, false) != null;
+  }
+
+  /** One pass that validates and, when `build`, decodes (else returns "" for valid input). */
+  static function scan(bytes:ByteArray, offset:Int, length:Int, build:Bool):Null<String> {
     var units:Array<Int> = [];
     var text = "";
     var i = offset;
@@ -70,6 +79,7 @@ class Utf8 {
       i += need + 1;
       // Overlong forms, UTF-16 surrogates and code points past U+10FFFF are not UTF-8.
       if (cp < min || (cp >= 0xD800 && cp <= 0xDFFF) || cp > 0x10FFFF) return null;
+      if (!build) continue;
       if (cp >= 0x10000) {
         units.push(0xD800 + ((cp - 0x10000) >> 10));
         units.push(0xDC00 + ((cp - 0x10000) & 0x3FF));

@@ -55,22 +55,17 @@ class WebSocketClient {
     socket.addEventListener(SecurityErrorEvent.SECURITY_ERROR, onSecurityError);
     var useProxy = proxyHost != null && proxyHost != "" && proxyPort > 0;
     if (useProxy) tunnel = (url.host.indexOf(":") >= 0 ? "[" + url.host + "]" : url.host) + ":" + url.port;
-    try {
-      if (useProxy) socket.connect(proxyHost, proxyPort) else socket.connect(url.host, url.port);
-    } catch (e:Dynamic) {
-      fail(CloseCode.ABNORMAL, "cannot connect to " + urlText + ": " + Std.string(e));
-    }
+    if (useProxy) socket.connect(proxyHost, proxyPort) else socket.connect(url.host, url.port);
   }
 
-  /** Sends one text message; -1 when written, else the byte count that was not sent (web-socket-js contract). */
-  public function send(text:String):Int {
-    var payload = new ByteArray();
-    Utf8.encode(text, payload);
+  /** Sends one text message (UTF-8 bytes); -1 when written, else the byte count not sent (web-socket-js contract). */
+  public function send(payload:ByteArray):Int {
+    var size:Int = payload.length;
     if (readyState != ReadyState.Open) {
       if (readyState == ReadyState.Connecting) host.error("send on socket " + id + " to " + urlText + ": still connecting");
-      return payload.length;
+      return size;
     }
-    return writeFrame(Opcode.Text, payload) ? -1 : payload.length;
+    return writeFrame(Opcode.Text, payload) ? -1 : size;
   }
 
   /** Starts the closing handshake (or aborts a connection still being set up). */
@@ -102,42 +97,45 @@ class WebSocketClient {
     var before:Int = inbox.length;
     socket.readBytes(inbox, inbox.length);
     host.log("socket " + id + ": read " + (inbox.length - before) + " bytes");
-    try {
-      pump();
-    } catch (f:ProtocolFailure) {
-      fail(f.code, f.reason);
-    } catch (message:String) {
-      fail(CloseCode.ABNORMAL, "handshake with " + urlText + " failed: " + message);
-    } catch (e:Dynamic) {
-      fail(CloseCode.ABNORMAL, "unexpected error reading from " + urlText + ": " + Std.string(e));
-    }
+    pump();
   }
 
   /** Consumes whatever complete units (tunnel answer, handshake answer, frames) the buffer holds. */
   function pump():Void {
     if (tunnel != null) {
-      var head = HttpHead.read(inbox);
-      if (head == null) return;
-      if (head.status != 200) throw "proxy refused CONNECT " + tunnel + ": " + head.statusLine;
-      tunnel = null;
-      consume(head.length);
-      writeText(handshake.request(url, origin, cookie, extraHeaders));
+      switch (HttpHead.read(inbox)) {
+        case Incomplete: return;
+        case Invalid(reason): return fail(CloseCode.ABNORMAL, "proxy answer to CONNECT " + tunnel + ": " + reason);
+        case Complete(head):
+          if (head.status != 200) return fail(CloseCode.ABNORMAL, "proxy refused CONNECT " + tunnel + ": " + head.statusLine);
+          tunnel = null;
+          consume(head.length);
+          writeText(handshake.request(url, origin, cookie, extraHeaders));
+      }
     }
     if (readyState == ReadyState.Connecting) {
-      var head = HttpHead.read(inbox);
-      if (head == null) return;
-      protocol = handshake.verify(head);
-      consume(head.length);
-      readyState = ReadyState.Open;
-      host.log("socket " + id + ": open");
-      host.dispatch(BridgeEvent.simple("open", id, readyState, protocol));
+      switch (HttpHead.read(inbox)) {
+        case Incomplete: return;
+        case Invalid(reason): return fail(CloseCode.ABNORMAL, "handshake with " + urlText + " failed: " + reason);
+        case Complete(head):
+          var problem = handshake.verify(head);
+          if (problem != null) return fail(CloseCode.ABNORMAL, "handshake with " + urlText + " failed: " + problem);
+          protocol = handshake.protocol;
+          consume(head.length);
+          readyState = ReadyState.Open;
+          host.log("socket " + id + ": open");
+          host.dispatch(BridgeEvent.simple("open", id, readyState, protocol));
+      }
     }
     var pos = 0;
     while (readyState == ReadyState.Open || readyState == ReadyState.Closing) {
-      var frame = parser.read(inbox, pos);
-      if (frame == null) break;
-      pos += frame.wireLength;
-      onFrame(frame);
+      switch (parser.read(inbox, pos)) {
+        case Incomplete: break;
+        case Invalid(code, reason): return fail(code, reason);
+        case Complete(frame):
+          pos += frame.wireLength;
+          onFrame(frame);
+      }
     }
     if (readyState != ReadyState.Closed) consume(pos);
   }
@@ -145,13 +143,12 @@ class WebSocketClient {
   function onFrame(frame:Frame):Void {
     switch (frame.opcode) {
       case Opcode.Text:
-        if (fragments != null) throw new ProtocolFailure(CloseCode.PROTOCOL_ERROR, "new message before the last one ended");
+        if (fragments != null) return fail(CloseCode.PROTOCOL_ERROR, "new message before the last one ended");
         if (frame.fin) deliver(frame.payload) else fragments = frame.payload;
       case Opcode.Continuation:
-        if (fragments == null) throw new ProtocolFailure(CloseCode.PROTOCOL_ERROR, "continuation frame without a message");
-        if (fragments.length + frame.payload.length > MAX_MESSAGE) {
-          throw new ProtocolFailure(CloseCode.MESSAGE_TOO_BIG, "message larger than " + MAX_MESSAGE + " bytes");
-        }
+        if (fragments == null) return fail(CloseCode.PROTOCOL_ERROR, "continuation frame without a message");
+        var total:Int = fragments.length + frame.payload.length;
+        if (total > MAX_MESSAGE) return fail(CloseCode.MESSAGE_TOO_BIG, "message larger than " + MAX_MESSAGE + " bytes");
         fragments.position = fragments.length;
         fragments.writeBytes(frame.payload);
         if (frame.fin) {
@@ -160,13 +157,12 @@ class WebSocketClient {
           deliver(whole);
         }
       case Opcode.Binary:
-        throw new ProtocolFailure(CloseCode.UNSUPPORTED_DATA, "binary frames are not supported by the Flash bridge");
+        fail(CloseCode.UNSUPPORTED_DATA, "binary frames are not supported by the Flash bridge");
       case Opcode.Ping:
         if (readyState == ReadyState.Open) writeFrame(Opcode.Pong, frame.payload);
-      case Opcode.Pong:
       case Opcode.Close:
         onCloseFrame(frame.payload);
-      default:
+      default: // Pong: nothing to do (we never ping)
     }
   }
 
@@ -174,19 +170,19 @@ class WebSocketClient {
     // After close() the API promises no more messages (WHATWG WebSockets: only OPEN sockets fire message).
     if (readyState != ReadyState.Open) return;
     var text = Utf8.decode(payload, 0, payload.length);
-    if (text == null) throw new ProtocolFailure(CloseCode.INVALID_PAYLOAD, "text message is not valid UTF-8");
+    if (text == null) return fail(CloseCode.INVALID_PAYLOAD, "text message is not valid UTF-8");
     host.dispatch(BridgeEvent.message(id, readyState, protocol, text));
   }
 
   function onCloseFrame(body:ByteArray):Void {
     var code = CloseCode.NO_STATUS;
-    var reason = "";
-    if (body.length == 1) throw new ProtocolFailure(CloseCode.PROTOCOL_ERROR, "close frame with a 1-byte body");
+    var reason:Null<String> = "";
+    if (body.length == 1) return fail(CloseCode.PROTOCOL_ERROR, "close frame with a 1-byte body");
     if (body.length >= 2) {
       code = (body[0] << 8) | body[1];
-      if (!CloseCode.isValidOnWire(code)) throw new ProtocolFailure(CloseCode.PROTOCOL_ERROR, "invalid close code " + code);
+      if (!CloseCode.isValidOnWire(code)) return fail(CloseCode.PROTOCOL_ERROR, "invalid close code " + code);
       reason = Utf8.decode(body, 2, body.length - 2);
-      if (reason == null) throw new ProtocolFailure(CloseCode.INVALID_PAYLOAD, "close reason is not valid UTF-8");
+      if (reason == null) return fail(CloseCode.INVALID_PAYLOAD, "close reason is not valid UTF-8");
     }
     if (readyState == ReadyState.Open) {
       // Server-initiated: echo its code, then we are done (the server closes TCP after reading our echo).
@@ -247,9 +243,7 @@ class WebSocketClient {
     socket.removeEventListener(ProgressEvent.SOCKET_DATA, onData);
     socket.removeEventListener(IOErrorEvent.IO_ERROR, onIoError);
     socket.removeEventListener(SecurityErrorEvent.SECURITY_ERROR, onSecurityError);
-    try {
-      if (socket.connected) socket.close();
-    } catch (e:Dynamic) {}
+    if (socket.connected) socket.close();
     inbox = new ByteArray();
     fragments = null;
     host.dispatch(BridgeEvent.close(id, protocol, code, reason, wasClean));
@@ -276,14 +270,14 @@ class WebSocketClient {
     writeBytes(out);
   }
 
+  // No try/catch in this SWF (see FrameRead): write only to a connected socket, which cannot throw.
   function writeBytes(out:ByteArray):Bool {
-    try {
-      socket.writeBytes(out);
-      socket.flush();
-      return true;
-    } catch (e:Dynamic) {
-      host.error("write to " + urlText + " failed: " + Std.string(e));
+    if (!socket.connected) {
+      host.error("write to " + urlText + " skipped: the socket is not connected");
       return false;
     }
+    socket.writeBytes(out);
+    socket.flush();
+    return true;
   }
 }
