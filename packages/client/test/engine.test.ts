@@ -1,0 +1,315 @@
+// The Engine.IO session against fake transports: handshake and fallback, heartbeat, write buffer, upgrade.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { Engine, type EngineHandler } from "../src/engine.js";
+import { ProtocolError, TimeoutError, TransportError } from "../src/errors.js";
+import { DUPLEX, POLLING, fakeFactory, type FakeFactory } from "./helpers/fake-transport.js";
+
+type Call = [keyof EngineHandler, ...unknown[]];
+
+function recorder(): EngineHandler & { calls: Call[]; names: () => string[] } {
+  const calls: Call[] = [];
+  const h = {} as EngineHandler & { calls: Call[]; names: () => string[] };
+  for (const k of ["onOpen", "onMessage", "onClose", "onTransport", "onUpgrade", "onUpgradeError"] as const) {
+    (h as unknown as Record<string, unknown>)[k] = (...args: unknown[]) => calls.push([k, ...args]);
+  }
+  h.calls = calls;
+  h.names = () => calls.map((c) => c[0]);
+  return h;
+}
+
+let ws: FakeFactory;
+let poll: FakeFactory;
+let h: ReturnType<typeof recorder>;
+const BASE = "http://example.test/socket.io/";
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  ws = fakeFactory("websocket", DUPLEX);
+  poll = fakeFactory("polling", POLLING);
+  h = recorder();
+});
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+function openEngine(transports = [ws, poll], query?: Record<string, string>): Engine {
+  const e = new Engine(BASE, { transports, query }, h);
+  e.open();
+  return e;
+}
+
+describe("handshake", () => {
+  it("handshakes on polling, reports the transport, then carries the sid in every later query", () => {
+    const e = openEngine([ws, poll], { token: "t" });
+    expect(ws.instances).toHaveLength(0);
+    const p = poll.instances[0]!;
+    expect(p.query).toEqual({ token: "t", EIO: "4" });
+    p.handshake({ sid: "abc", upgrades: [] });
+    expect(e.readyState).toBe("open");
+    expect(e.id).toBe("abc");
+    expect(h.calls.slice(0, 2)).toEqual([["onTransport", "polling", null, "handshake"], ["onOpen"]]);
+    expect(p.ctx.query()).toEqual({ token: "t", EIO: "4", sid: "abc" });
+    expect(p.ctx.maxPayload()).toBe(1e6);
+  });
+
+  it("moves to the next candidate at once when the handshake transport fails", () => {
+    openEngine();
+    poll.instances[0]!.fail("refused");
+    expect(ws.instances).toHaveLength(1); // no timer needed
+    expect(ws.instances[0]!.opened).toBe(true);
+    ws.instances[0]!.handshake();
+    expect(h.calls[0]).toEqual(["onTransport", "websocket", null, "handshake"]);
+  });
+
+  it("fails with one TransportError carrying every attempt when all transports fail", () => {
+    openEngine();
+    poll.instances[0]!.fail("refused 1");
+    ws.instances[0]!.fail("refused 2");
+    const [name, reason, error] = h.calls.at(-1)!;
+    expect([name, reason]).toEqual(["onClose", "transport error"]);
+    expect(error).toBeInstanceOf(TransportError);
+    expect((error as TransportError).message).toContain("every transport failed");
+    expect((error as TransportError).errors!.map((x) => x.transport)).toEqual(["polling", "websocket"]);
+    expect(((error as TransportError).errors![0]!.cause as Error).message).toBe("refused 1");
+  });
+
+  it("explains an environment where nothing is supported", () => {
+    ws.supported = poll.supported = false;
+    openEngine();
+    const error = h.calls.at(-1)![2] as TransportError;
+    expect(error.message).toMatch(/no supported transport.*websocket: fake: unsupported; polling: fake: unsupported/);
+  });
+
+  it("rejects a malformed open packet with a ProtocolError cause", () => {
+    openEngine([ws]);
+    const t = ws.instances[0]!;
+    t.writable = true;
+    t.ctx.sink.onOpen();
+    t.deliver({ type: "open", data: "{not json" });
+    const [name, reason, error] = h.calls.at(-1)!;
+    expect([name, reason]).toEqual(["onClose", "parse error"]);
+    expect((error as Error).cause).toBeInstanceOf(ProtocolError);
+    expect(t.closed).toBe(true);
+  });
+});
+
+describe("heartbeat", () => {
+  it("answers ping with pong and closes after pingInterval + pingTimeout of silence", () => {
+    const e = openEngine([ws]);
+    ws.instances[0]!.handshake({ pingInterval: 1000, pingTimeout: 500 });
+    vi.advanceTimersByTime(1400);
+    ws.instances[0]!.deliver({ type: "ping" });
+    expect(ws.instances[0]!.sent.flat()).toContainEqual({ type: "pong" });
+    vi.advanceTimersByTime(1400); // 2800 since open, 1400 since the ping: alive
+    expect(e.readyState).toBe("open");
+    vi.advanceTimersByTime(200);
+    expect(e.readyState).toBe("closed");
+    expect(h.calls.at(-1)!.slice(0, 2)).toEqual(["onClose", "ping timeout"]);
+    expect(ws.instances[0]!.closed).toBe(true);
+  });
+
+  it("checks the deadline right before sending, even if the timer has not fired (throttled tab)", () => {
+    const e = openEngine([ws]);
+    ws.instances[0]!.handshake({ pingInterval: 1000, pingTimeout: 500 });
+    expect(e.alive()).toBe(true);
+    vi.setSystemTime(Date.now() + 1501); // the clock moved, the timer did not run
+    expect(e.alive()).toBe(false);
+    expect(e.readyState).toBe("closed");
+    expect(h.calls.at(-1)!.slice(0, 2)).toEqual(["onClose", "ping timeout"]);
+  });
+});
+
+describe("write buffer", () => {
+  it("batches half-duplex writes into maxPayload-sized requests, in order", () => {
+    const e = openEngine([poll]);
+    const t = poll.instances[0]!;
+    t.handshake({ maxPayload: 100 });
+    t.holdWrites = true;
+    e.send("x".repeat(10)); // goes at once
+    for (let i = 0; i < 10; i++) e.send(String(i).repeat(30)); // 32 bytes each with type and separator
+    while (!t.writable || t.sent.length < 5) {
+      if (!t.writable) t.drain();
+      else break;
+    }
+    const batches = t.sent.map((b) => b.map((p) => p.data as string));
+    expect(batches[0]).toEqual(["x".repeat(10)]);
+    expect(batches.slice(1).map((b) => b.length)).toEqual([3, 3, 3, 1]);
+    expect(batches.flat().slice(1)).toEqual([...Array(10).keys()].map((i) => String(i).repeat(30)));
+  });
+
+  it("counts UTF-8 bytes, not UTF-16 units, against maxPayload", () => {
+    const e = openEngine([poll]);
+    const t = poll.instances[0]!;
+    t.handshake({ maxPayload: 50 });
+    t.holdWrites = true;
+    e.send("first");
+    e.send("é".repeat(20)); // 40 bytes + 2
+    e.send("😀".repeat(5)); // 20 bytes + 2: 64 > 50 with the previous one
+    t.drain();
+    t.drain();
+    expect(t.sent.map((b) => b.length)).toEqual([1, 1, 1]);
+  });
+
+  it("reads Blobs into ArrayBuffers for text transports without reordering later packets", async () => {
+    const e = openEngine([poll]);
+    const t = poll.instances[0]!;
+    t.handshake();
+    e.send("before");
+    t.holdWrites = true;
+    t.drain();
+    t.holdWrites = false;
+    e.send(new Blob([new Uint8Array([1, 2, 3])]));
+    e.send("after");
+    expect(t.sent).toHaveLength(1);
+    await vi.waitFor(() => expect(t.sent.length).toBe(2));
+    const [bin, after] = t.sent[1]!.map((p) => p.data);
+    expect(bin).toBeInstanceOf(ArrayBuffer);
+    expect([...new Uint8Array(bin as ArrayBuffer)]).toEqual([1, 2, 3]);
+    expect(after).toBe("after");
+  });
+
+  it("passes Blobs through untouched on binary transports", () => {
+    const e = openEngine([ws]);
+    ws.instances[0]!.handshake();
+    const blob = new Blob(["x"]);
+    e.send(blob);
+    expect(ws.instances[0]!.messages()).toEqual([blob]);
+  });
+
+  it("closing on purpose writes the close packet, then releases the transport once drained", () => {
+    const e = openEngine([poll]);
+    const t = poll.instances[0]!;
+    t.handshake();
+    t.holdWrites = true;
+    e.send("pending");
+    e.send("queued");
+    e.close();
+    expect(h.calls.at(-1)!.slice(0, 2)).toEqual(["onClose", "forced close"]);
+    expect(t.closed).toBe(false);
+    t.drain();
+    expect(t.sent[1]).toEqual([{ type: "message", data: "queued" }, { type: "close" }]);
+    t.drain();
+    expect(t.closed).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
+  it("does not wait forever for a transport that never drains", () => {
+    const e = openEngine([poll]);
+    const t = poll.instances[0]!;
+    t.handshake();
+    t.holdWrites = true;
+    e.send("stuck");
+    e.close();
+    vi.advanceTimersByTime(1000);
+    expect(t.closed).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
+
+describe("upgrade", () => {
+  function openOnPolling(): Engine {
+    const e = openEngine([ws, poll]);
+    poll.instances[0]!.handshake({ sid: "S", upgrades: ["websocket"] });
+    return e;
+  }
+
+  it("probes with the same sid, pauses polling, sends 5, switches and flushes", () => {
+    const e = openOnPolling();
+    const p = poll.instances[0]!;
+    const c = ws.instances[0]!;
+    expect(c.query).toEqual({ EIO: "4", sid: "S" });
+    c.writable = true;
+    c.ctx.sink.onOpen();
+    expect(c.sent).toEqual([[{ type: "ping", data: "probe" }]]);
+    c.deliver({ type: "pong", data: "probe" });
+    expect(p.pausedCb).toBeTypeOf("function");
+    e.send("during pause"); // held until the switch
+    expect(p.sent).toHaveLength(0);
+    p.deliver({ type: "message", data: "late poll data" }); // the pending GET may still bring data
+    p.pausedCb!();
+    expect(c.sent.slice(1).flat()).toEqual([{ type: "upgrade" }, { type: "message", data: "during pause" }]);
+    expect(p.closed).toBe(true);
+    expect(e.transport).toBe(c);
+    expect(h.calls).toContainEqual(["onMessage", "late poll data"]);
+    expect(h.calls.slice(-2)).toEqual([["onUpgrade", "websocket", "polling"], ["onTransport", "websocket", "polling", "upgrade"]]);
+    expect(vi.getTimerCount()).toBe(1); // the heartbeat only: the probe deadline is gone
+  });
+
+  it("probe timeout: drops the candidate, stays on polling, reports a TimeoutError", () => {
+    const e = openOnPolling();
+    const c = ws.instances[0]!;
+    vi.advanceTimersByTime(10_000);
+    expect(c.closed).toBe(true);
+    const [name, tname, error] = h.calls.at(-1)!;
+    expect([name, tname]).toEqual(["onUpgradeError", "websocket"]);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toMatch(/no 3probe within \d+ ms/);
+    expect(e.transport).toBe(poll.instances[0]);
+    e.send("still works");
+    expect(poll.instances[0]!.messages()).toEqual(["still works"]);
+  });
+
+  it("probe answered wrong: drops the candidate and says what came instead", () => {
+    const e = openOnPolling();
+    const c = ws.instances[0]!;
+    c.writable = true;
+    c.ctx.sink.onOpen();
+    c.deliver({ type: "message", data: "hello" });
+    expect(c.closed).toBe(true);
+    const error = h.calls.at(-1)![2] as TransportError;
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error.message).toContain('expected 3probe, got message "hello"');
+    expect(e.transport).toBe(poll.instances[0]);
+    expect(poll.instances[0]!.pausedCb).toBeUndefined();
+    expect(vi.getTimerCount()).toBe(1);
+  });
+
+  it("transport error mid-probe: reports it with the cause and stays", () => {
+    const e = openOnPolling();
+    const c = ws.instances[0]!;
+    c.writable = true;
+    c.ctx.sink.onOpen();
+    c.fail("reset by peer");
+    const error = h.calls.at(-1)![2] as TransportError;
+    expect(h.calls.at(-1)![0]).toBe("onUpgradeError");
+    expect((error.cause as Error).message).toBe("reset by peer");
+    expect(e.readyState).toBe("open");
+    expect(e.transport).toBe(poll.instances[0]);
+  });
+
+  it("tries the next candidate after a failed one", () => {
+    const xm = fakeFactory("xhr-multipart", { ...POLLING, streaming: true, handshake: false });
+    const e = openEngine([ws, xm, poll]);
+    poll.instances[0]!.handshake({ upgrades: ["websocket", "xhr-multipart"] });
+    expect(xm.instances).toHaveLength(0);
+    ws.instances[0]!.fail("no ws");
+    expect(xm.instances).toHaveLength(1);
+    const c = xm.instances[0]!;
+    c.writable = true;
+    c.ctx.sink.onOpen();
+    c.deliver({ type: "pong", data: "probe" });
+    poll.instances[0]!.pausedCb!();
+    expect(e.transport).toBe(c);
+  });
+
+  it("a candidate failing while polling pauses ends the session (nothing to resume on)", () => {
+    const e = openOnPolling();
+    const c = ws.instances[0]!;
+    c.writable = true;
+    c.ctx.sink.onOpen();
+    c.deliver({ type: "pong", data: "probe" });
+    c.fail("dropped");
+    expect(e.readyState).toBe("closed");
+    expect(h.calls.at(-1)!.slice(0, 2)).toEqual(["onClose", "transport error"]);
+    expect(poll.instances[0]!.closed).toBe(true);
+  });
+
+  it("closing the session during a probe closes the candidate and clears every timer", () => {
+    const e = openOnPolling();
+    e.close();
+    poll.instances[0]!.drain();
+    expect(ws.instances[0]!.closed).toBe(true);
+    expect(poll.instances[0]!.closed).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+});
