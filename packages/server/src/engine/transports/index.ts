@@ -4,8 +4,9 @@
 import type { TransportDefinition } from "./server-transport.js";
 import { pollingDefinition } from "./polling.js";
 import { websocketDefinition } from "./websocket.js";
+import { xhrMultipartDefinition } from "./xhr-multipart.js";
 
-export const TRANSPORTS: readonly TransportDefinition[] = [websocketDefinition, pollingDefinition];
+export const TRANSPORTS: readonly TransportDefinition[] = [websocketDefinition, xhrMultipartDefinition, pollingDefinition];
 
 /** The enabled definition that serves `wire` for this request's query, if any. */
 export function findTransport(
@@ -27,6 +28,8 @@ export type {
 } from "./server-transport.js";
 export { PollingTransport, pollingDefinition } from "./polling.js";
 export { WebSocketTransport, websocketDefinition, type WebSocketTransportOptions } from "./websocket.js";
+export { XhrMultipartTransport, xhrMultipartDefinition } from "./xhr-multipart.js";
+export { StreamingTransport, STREAM_CYCLE_BYTES, STREAM_HEADERS, type StreamFormat } from "./streaming.js";
 
 /** What a session on `current` may upgrade to: enabled, ranked above, another wire name (wire names, best first). */
 export function upgradesFor(enabled: readonly TransportDefinition[], current: TransportDefinition): TransportDefinition[] {
