@@ -247,4 +247,130 @@ describe("bridge.swf under Ruffle", () => {
     expect(bridge.messagesOf(id)).toEqual(Array.from({ length: 300 }, (_, i) => `m${i}`));
     expect(events.at(-1)).toMatchObject({ code: 4000, reason: "done", wasClean: true });
   });
+
+  describe("bad input never crashes or hangs it", () => {
+    const rawUrl = (path: string) => `ws://127.0.0.1:${servers.rawPort}${path}`;
+
+    /** create() against the raw server; resolves with the socket's events once it closed. */
+    async function failingSocket(path: string) {
+      const id = nextId++;
+      await bridge.call("create", id, rawUrl(path), [], null, 0, null);
+      const close = await bridge.event(id, "close");
+      return { id, close, types: bridge.eventsOf(id).map((e) => e.type) };
+    }
+
+    it.each([
+      ["/bad-accept", 1006, "Sec-WebSocket-Accept"],
+      ["/refused", 1006, "403"],
+      ["/garbage", 1006, "not an HTTP response"],
+    ])("a failed handshake (%s) is error + close %i, never open", async (path, code, why) => {
+      const { close, types } = await failingSocket(path);
+      expect(types).toEqual(["error", "close"]);
+      expect(close).toMatchObject({ code, wasClean: false, readyState: CLOSED });
+      expect(bridge.errors.some((e) => e.includes(path) && e.includes(why))).toBe(true);
+    });
+
+    it.each([
+      ["/masked", 1002],
+      ["/bad-utf8", 1007],
+    ])("a protocol violation after open (%s) fails the connection with %i", async (path, code) => {
+      const { close, types } = await failingSocket(path);
+      expect(types).toEqual(["open", "error", "close"]);
+      expect(close).toMatchObject({ code, wasClean: false });
+    });
+
+    it("close() gives up on a server that never answers the close frame (1006 after the close timeout)", async () => {
+      const id = nextId++;
+      await bridge.call("create", id, rawUrl("/silent"), [], null, 0, null);
+      await bridge.event(id, "open");
+      await bridge.call("close", id);
+      const close = await bridge.event(id, "close", 15_000);
+      expect(close).toMatchObject({ code: 1006, wasClean: false, readyState: CLOSED });
+    });
+
+    it("close() while still connecting aborts: error + close 1006", async () => {
+      const id = nextId++;
+      await bridge.call("create", id, rawUrl("/never-seen"), [], null, 0, null);
+      await bridge.call("close", id); // same task as create: the handshake cannot have completed
+      await bridge.event(id, "close");
+      expect(bridge.eventsOf(id).map((e) => e.type)).toEqual(["error", "close"]);
+      expect(bridge.eventsOf(id)[1]).toMatchObject({ code: 1006, wasClean: false });
+    });
+
+    it("rejects URLs it cannot serve with error + close events (not an exception)", async () => {
+      for (const url of ["wss://127.0.0.1:1/x", "http://127.0.0.1/x", "not a url"]) {
+        const id = nextId++;
+        await bridge.call("create", id, url, [], null, 0, null);
+        const close = await bridge.event(id, "close");
+        expect(bridge.eventsOf(id).map((e) => e.type)).toEqual(["error", "close"]);
+        expect(close.code).toBe(1006);
+        expect(close.reason).not.toBe("");
+      }
+    });
+
+    it("send() with malformed URI escapes or to an unknown id returns 0 and reports, the socket stays usable", async () => {
+      const { id, conn } = await openSocket("/echo");
+      const raw = (data: string) =>
+        bridge.page.evaluate(
+          ([i, d]) => (window as unknown as { bridge: { send(i: number, d: string): number } }).bridge.send(i, d),
+          [id, data] as const,
+        );
+      const errorsBefore = bridge.errors.length;
+      expect(await raw("%E0%A4%A")).toBe(0); // truncated escape
+      expect(await raw("%C3%28")).toBe(0); // escapes that are not UTF-8
+      expect(await raw("%ED%A0%80")).toBe(0); // an escaped lone surrogate
+      expect(await bridge.call("send", 9999, "x")).toBe(0);
+      expect(bridge.errors.length - errorsBefore).toBe(4);
+      expect(await raw("ok%20%F0%9F%98%80")).toBe(-1);
+      await bridge.until(() => bridge.messagesOf(id).length >= 1, 15_000, "the valid echo");
+      expect(conn.messages).toEqual(["ok 😀"]);
+      await bridge.call("close", id);
+      await bridge.event(id, "close");
+    });
+
+    it("survives surface calls with junk arguments", async () => {
+      await bridge.page.evaluate(() => {
+        const b = (window as unknown as { bridge: Record<string, (...a: unknown[]) => unknown> }).bridge;
+        b.create!("nope", "ws://127.0.0.1:1/");
+        b.create!(null, null, null, null, null, null);
+        b.close!(424242);
+        b.close!({});
+        b.setCallerUrl!(null);
+        b.loadManualPolicyFile!("xmlsocket://127.0.0.1:10843");
+        b.setCallerUrl!(location.href);
+      });
+      // Still alive and serving:
+      const { id } = await openSocket("/echo");
+      await bridge.send(id, "alive");
+      await bridge.until(() => bridge.messagesOf(id).length >= 1, 15_000, "echo after junk calls");
+      await bridge.call("close", id);
+      await bridge.event(id, "close");
+      expect(bridge.pageErrors).toEqual([]);
+    });
+  });
+
+  it("tunnels through an HTTP CONNECT proxy given as proxyHost/proxyPort", async () => {
+    const id = nextId++;
+    const server = servers.takeConnection("/echo");
+    await bridge.call("create", id, wsUrl("/echo"), [], "127.0.0.1", servers.connectProxyPort, "X-Extra: yes\r\n");
+    await bridge.event(id, "open");
+    const conn = await server;
+    expect(conn.req.headers["x-extra"]).toBe("yes");
+    await bridge.send(id, "via CONNECT");
+    await bridge.until(() => bridge.messagesOf(id).length >= 1, 15_000, "echo via the CONNECT proxy");
+    expect(bridge.messagesOf(id)).toEqual(["via CONNECT"]);
+    await bridge.call("close", id);
+    await bridge.event(id, "close");
+  });
+});
+
+describe("bridge.swf with default FlashVars", () => {
+  it("calls WebSocket.__onFlashInitialized, as web-socket-js's WebSocketMain.swf does", async () => {
+    const page = await BridgePage.open(web.origin, []);
+    try {
+      expect(page.inits).toBe(1);
+    } finally {
+      await page.close();
+    }
+  }, 60_000);
 });
