@@ -182,6 +182,12 @@ describe("websocket probe and traits", () => {
       reason: "no global WebSocket and none passed in options.WebSocket",
     });
   });
+  it("accepts both the browser's WebSocket class and ws's without casts (compile-time check)", () => {
+    const withBrowserClass = (C: typeof globalThis.WebSocket) => websocket({ WebSocket: C });
+    const withWsClass = (C: typeof WebSocket) => websocket({ WebSocket: C });
+    expect(withWsClass(WebSocket).name).toBe("websocket");
+    expect(typeof withBrowserClass).toBe("function");
+  });
   it("traits", () => {
     expect(websocket().traits).toEqual({ duplex: true, streaming: false, binary: true, crossOrigin: "none", handshake: true });
   });
