@@ -1,4 +1,5 @@
 // Unit tests of the polling transport over fetch (Node) against an msw fake Engine.IO endpoint.
+import { http } from "msw";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ProtocolError, TransportError, type HttpStatusFailure, type Transport } from "@omnio/client";
 import { PollingTransport, polling } from "@omnio/polling";
@@ -180,10 +181,8 @@ describe("polling transport", () => {
   });
 
   it("a network error → TransportError with the original in cause", async () => {
-    engine.server.use(
-      // One-shot: the next request fails at the network level.
-      (await import("msw")).http.get(BASE, () => Response.error(), { once: true }),
-    );
+    // One-shot: the next request fails at the network level.
+    engine.server.use(http.get(BASE, () => Response.error(), { once: true }));
     transport.open();
     await driver.until(() => !!driver.closed, "close");
     expect(driver.closed!.error).toBeInstanceOf(TransportError);
