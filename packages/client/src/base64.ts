@@ -1,7 +1,9 @@
 // Base64 for text-only transports (`b<base64>` Engine.IO messages), in browsers, workers and Node alike.
-// Table-driven rather than atob/btoa: those need a "binary string" round trip per byte and Node's Buffer
-// decoder silently skips invalid characters, while bytes from the network must be rejected when malformed.
-// Tables are built on first use so importing this module runs nothing.
+// Native where the platform has it (Uint8Array.prototype.toBase64 / Uint8Array.fromBase64 in current browsers,
+// Buffer in Node), a table-driven codec elsewhere. Input from the network is validated first (one regex search):
+// Node's Buffer decoder silently skips invalid characters and fromBase64 skips whitespace, while malformed bytes
+// must be rejected — the table decoder then names the offending byte. Tables are built on first use, so
+// importing this module runs nothing.
 
 import { ProtocolError } from "./errors.js";
 
@@ -12,8 +14,53 @@ let encodeTable: Uint8Array | undefined;
 let decodeTable: Uint8Array | undefined;
 let asciiDecoder: TextDecoder | undefined;
 
+interface NativeBase64 {
+  /** Uint8Array.fromBase64 (TC39 proposal-arraybuffer-base64, shipped in current browsers). */
+  fromBase64?(s: string): Uint8Array;
+}
+interface NodeBuffer {
+  from(b: ArrayBufferLike, offset: number, length: number): { toString(encoding: "base64"): string };
+  from(s: string, encoding: "base64"): Uint8Array;
+}
+const nodeBuffer = (): NodeBuffer | undefined => (globalThis as { Buffer?: NodeBuffer }).Buffer;
+
+/** Any character outside the alphabet (an unanchored search: fastest, and no backtracking on large input). */
+const NOT_ALPHABET = /[^A-Za-z0-9+/]/;
+
+/** Standard base64, padded or not; anything else goes to the table decoder for a precise error. */
+function canonical(body: string): boolean {
+  let len = body.length;
+  const padded = body.charCodeAt(len - 1) === 61;
+  if (padded ? len % 4 : len % 4 === 1) return false;
+  if (padded) len -= body.charCodeAt(len - 2) === 61 ? 2 : 1;
+  return !NOT_ALPHABET.test(padded ? body.slice(0, len) : body);
+}
+
 /** Encode bytes as padded standard base64. */
 export function toBase64(bytes: Uint8Array): string {
+  const native = (bytes as { toBase64?: () => string }).toBase64;
+  if (native) return native.call(bytes);
+  const B = nodeBuffer();
+  if (B) return B.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+  return tableEncode(bytes);
+}
+
+/**
+ * Decode `s` from index `start` (padded or unpadded base64). Throws ProtocolError naming the offending byte
+ * (an index into `s`, so callers can point into the packet they were given).
+ */
+export function fromBase64(s: string, start = 0): Uint8Array {
+  const native = (Uint8Array as NativeBase64).fromBase64;
+  const B = native ? undefined : nodeBuffer();
+  if (native || B) {
+    const body = start ? s.slice(start) : s;
+    if (canonical(body)) return native ? native.call(Uint8Array, body) : B!.from(body, "base64");
+  }
+  return tableDecode(s, start);
+}
+
+/** Exported for tests: the portable encoder used where neither native base64 nor Buffer exists. */
+export function tableEncode(bytes: Uint8Array): string {
   const table = (encodeTable ??= Uint8Array.from(ALPHABET, (c) => c.charCodeAt(0)));
   const n = bytes.length;
   const whole = n - (n % 3);
@@ -34,17 +81,11 @@ export function toBase64(bytes: Uint8Array): string {
     out[o++] = two ? table[(v >> 6) & 63]! : 61;
     out[o] = 61; // "="
   }
-  // Short outputs: fromCharCode beats the TextDecoder call overhead; long ones would overflow the call stack.
-  return out.length <= 4096
-    ? String.fromCharCode.apply(null, out as unknown as number[])
-    : (asciiDecoder ??= new TextDecoder()).decode(out);
+  return (asciiDecoder ??= new TextDecoder()).decode(out);
 }
 
-/**
- * Decode `s` from index `start` (padded or unpadded base64). Throws ProtocolError naming the offending byte
- * (an index into `s`, so callers can point into the packet they were given).
- */
-export function fromBase64(s: string, start = 0): Uint8Array {
+/** Exported for tests: the portable, validating decoder (also the source of every base64 error message). */
+export function tableDecode(s: string, start = 0): Uint8Array {
   let table = decodeTable;
   if (!table) {
     table = decodeTable = new Uint8Array(256).fill(INVALID);

@@ -162,8 +162,10 @@ export class SocketDecoder {
     if (this.buffers.length < this.expected) return undefined;
     const { pending, slots, buffers } = this;
     for (let i = 0; i < slots.length; i += 3) {
-      // defineProperty, not assignment: a placeholder under an own "__proto__" key must not swap the prototype.
-      Object.defineProperty(slots[i] as object, slots[i + 1] as string, { value: buffers[slots[i + 2] as number], writable: true, enumerable: true, configurable: true });
+      const container = slots[i] as Record<string, unknown>, key = slots[i + 1] as string, value = buffers[slots[i + 2] as number];
+      // An own "__proto__" key (JSON.parse makes those) must stay a property: assignment would swap the prototype.
+      if (key === "__proto__") Object.defineProperty(container, key, { value, writable: true, enumerable: true, configurable: true });
+      else container[key] = value;
     }
     this.reset();
     return pending;
@@ -249,19 +251,22 @@ const isObject = (v: unknown): v is object => typeof v === "object" && v !== nul
 /** Record where each `{"_placeholder":true,"num":N}` sits, checking N is in range and used once. */
 function findPlaceholders(container: object, slots: unknown[], seen: Uint8Array, s: string, depth: number): void {
   if (depth > MAX_DEPTH) fail(`data nested deeper than ${MAX_DEPTH} levels`, s);
-  for (const key in container) {
-    const v = (container as Record<string, unknown>)[key];
-    if (typeof v !== "object" || v === null) continue;
-    if ((v as { _placeholder?: unknown })._placeholder !== true) {
-      findPlaceholders(v, slots, seen, s, depth + 1);
-      continue;
-    }
-    const num = (v as { num?: unknown }).num;
-    if (typeof num !== "number" || !(num >= 0 && num < seen.length) || num % 1) fail(`placeholder num ${JSON.stringify(num)} out of range`, s);
-    if (seen[num]) fail(`placeholder num ${num} used twice`, s);
-    seen[num] = 1;
-    slots.push(container, Array.isArray(container) ? +key : key, num);
+  if (Array.isArray(container)) {
+    for (let i = 0; i < container.length; i++) checkSlot(container, i, slots, seen, s, depth);
+  } else {
+    for (const key in container) checkSlot(container, key, slots, seen, s, depth);
   }
+}
+
+function checkSlot(container: object, key: string | number, slots: unknown[], seen: Uint8Array, s: string, depth: number): void {
+  const v = (container as Record<string, unknown>)[key];
+  if (typeof v !== "object" || v === null) return;
+  if ((v as { _placeholder?: unknown })._placeholder !== true) return findPlaceholders(v, slots, seen, s, depth + 1);
+  const num = (v as { num?: unknown }).num;
+  if (typeof num !== "number" || !(num >= 0 && num < seen.length) || num % 1) fail(`placeholder num ${JSON.stringify(num)} out of range`, s);
+  if (seen[num]) fail(`placeholder num ${num} used twice`, s);
+  seen[num] = 1;
+  slots.push(container, key, num);
 }
 
 function fail(what: string, frame: string, cause?: unknown): never {
