@@ -22,7 +22,8 @@ export interface CorsOptions {
 
 export type CorsVerdict = "none" | "allowed" | "refused";
 
-function originAllowed(rule: CorsOrigin, origin: string): boolean {
+/** Does `rule` (the `origin` option) allow this page origin? */
+export function originAllowed(rule: CorsOrigin, origin: string): boolean {
   if (typeof rule === "boolean") return rule;
   if (typeof rule === "string") return rule === "*" || rule === origin;
   if (rule instanceof RegExp) return rule.test(origin);

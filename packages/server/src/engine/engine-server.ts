@@ -226,6 +226,7 @@ export class EngineServer extends EventEmitter<EngineServerEvents> {
       maxHttpBufferSize: this.options.maxHttpBufferSize,
       closeTimeout: this.options.closeTimeout,
       logger: this.logger,
+      cors: this.options.cors,
     };
   }
 

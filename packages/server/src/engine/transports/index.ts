@@ -5,8 +5,9 @@ import type { TransportDefinition } from "./server-transport.js";
 import { pollingDefinition } from "./polling.js";
 import { websocketDefinition } from "./websocket.js";
 import { xhrMultipartDefinition } from "./xhr-multipart.js";
+import { htmlfileDefinition } from "./htmlfile.js";
 
-export const TRANSPORTS: readonly TransportDefinition[] = [websocketDefinition, xhrMultipartDefinition, pollingDefinition];
+export const TRANSPORTS: readonly TransportDefinition[] = [websocketDefinition, xhrMultipartDefinition, htmlfileDefinition, pollingDefinition];
 
 /** The enabled definition that serves `wire` for this request's query, if any. */
 export function findTransport(
@@ -29,6 +30,7 @@ export type {
 export { PollingTransport, pollingDefinition } from "./polling.js";
 export { WebSocketTransport, websocketDefinition, type WebSocketTransportOptions } from "./websocket.js";
 export { XhrMultipartTransport, xhrMultipartDefinition } from "./xhr-multipart.js";
+export { HtmlfileTransport, htmlfileDefinition } from "./htmlfile.js";
 export { StreamingTransport, STREAM_CYCLE_BYTES, STREAM_HEADERS, type StreamFormat } from "./streaming.js";
 
 /** What a session on `current` may upgrade to: enabled, ranked above, another wire name (wire names, best first). */

@@ -6,6 +6,7 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { WebSocket } from "ws";
 import type { EnginePacket } from "@omnio/client";
 import type { Logger } from "../../logger.js";
+import type { CorsOptions } from "../cors.js";
 
 /** How a transport reports to its session. Calls after the session let go of the transport are ignored. */
 export interface ServerTransportSink {
@@ -58,6 +59,8 @@ export interface TransportInit {
   /** How long an orderly close may wait for the peer (e.g. the next GET to carry the close packet). */
   readonly closeTimeout: number;
   readonly logger: Logger;
+  /** The server's `cors` option: htmlfile checks the page origin it will postMessage to against it. */
+  readonly cors?: CorsOptions | undefined;
 }
 
 interface TransportDefinitionBase {
