@@ -5,6 +5,7 @@ import { createServer, type IncomingMessage, type Server } from "node:http";
 import { createServer as createTcpServer, connect as tcpConnect, type Server as TcpServer, type Socket } from "node:net";
 import { createHash } from "node:crypto";
 import type { AddressInfo } from "node:net";
+import { EventEmitter } from "node:events";
 import { WebSocketServer, type WebSocket, type RawData } from "ws";
 
 /** One connection to the target ws server, with everything it received since it opened. */
@@ -53,6 +54,8 @@ export interface SocketServers {
   connectProxyPort: number;
   /** Connections to the ws server by path; connections to "/echo" answer every message with itself. */
   takeConnection(path: string, ms?: number): Promise<TargetConnection>;
+  /** Resolves once no WebSocket is open on the socket proxy (every Flash socket released); rejects after `ms`. */
+  proxyIdle(ms?: number): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -137,7 +140,9 @@ export async function startSocketServers(): Promise<SocketServers> {
   const proxyHttp = createServer();
   proxyHttp.on("connection", track);
   const proxy = new WebSocketServer({ server: proxyHttp });
+  const proxyEvents = new EventEmitter();
   proxy.on("connection", (ws, req) => {
+    ws.on("close", () => proxyEvents.emit("closed"));
     const query = new URL(req.url ?? "/", "http://x").searchParams;
     const chop = query.get("chop") === "1";
     const tcp = tcpConnect(Number(query.get("target")), "127.0.0.1");
@@ -186,6 +191,24 @@ export async function startSocketServers(): Promise<SocketServers> {
     proxyPort,
     connectProxyPort,
     takeConnection: (path, ms = 20_000) => queue.take(path, ms),
+    proxyIdle: (ms = 15_000) =>
+      new Promise<void>((resolve, reject) => {
+        const check = () => {
+          if (proxy.clients.size > 0) return;
+          cleanup();
+          resolve();
+        };
+        const timer = setTimeout(() => {
+          cleanup();
+          reject(new Error(`${proxy.clients.size} socket proxy connection(s) still open after ${ms} ms`));
+        }, ms);
+        const cleanup = () => {
+          clearTimeout(timer);
+          proxyEvents.off("closed", check);
+        };
+        proxyEvents.on("closed", check);
+        check();
+      }),
     async close() {
       for (const client of [...wss.clients, ...proxy.clients]) client.terminate();
       for (const socket of sockets) socket.destroy();

@@ -295,6 +295,8 @@ describe("bridge.swf under Ruffle", () => {
       await bridge.event(id, "close");
       expect(bridge.eventsOf(id).map((e) => e.type)).toEqual(["error", "close"]);
       expect(bridge.eventsOf(id)[1]).toMatchObject({ code: 1006, wasClean: false });
+      // The connection that was still being made is dropped when it lands: nothing left behind.
+      await servers.proxyIdle();
     });
 
     it("rejects URLs it cannot serve with error + close events (not an exception)", async () => {
@@ -347,6 +349,10 @@ describe("bridge.swf under Ruffle", () => {
       await bridge.event(id, "close");
       expect(bridge.pageErrors).toEqual([]);
     });
+  });
+
+  it("leaves no connection open once every socket reported close", async () => {
+    await servers.proxyIdle();
   });
 
   it("tunnels through an HTTP CONNECT proxy given as proxyHost/proxyPort", async () => {

@@ -14,6 +14,9 @@ class WebSocketClient {
   public static inline var MAX_MESSAGE = 16 * 1024 * 1024;
   /** How long close() waits for the server's close frame before dropping the connection (RFC 6455 §7.1.1). */
   public static inline var CLOSE_TIMEOUT_MS = 5000;
+  /** Backstop for a server that takes the connection and never answers the handshake (Flash's own connect
+   *  timeout is 20 s too; the JS side normally gives up much sooner and calls close()). */
+  public static inline var HANDSHAKE_TIMEOUT_MS = 20000;
 
   public var id(default, null):Int;
   public var readyState(default, null):Int = ReadyState.Connecting;
@@ -32,6 +35,7 @@ class WebSocketClient {
   var parser = new FrameParser(MAX_MESSAGE);
   var fragments:Null<ByteArray>;
   var closeTimer:Null<haxe.Timer>;
+  var handshakeTimer:Null<haxe.Timer>;
 
   public function new(host:ClientHost, id:Int, url:WsUrl, urlText:String, protocols:Array<String>, origin:String,
       cookie:String, extraHeaders:String) {
@@ -55,6 +59,7 @@ class WebSocketClient {
     socket.addEventListener(SecurityErrorEvent.SECURITY_ERROR, onSecurityError);
     var useProxy = proxyHost != null && proxyHost != "" && proxyPort > 0;
     if (useProxy) tunnel = (url.host.indexOf(":") >= 0 ? "[" + url.host + "]" : url.host) + ":" + url.port;
+    handshakeTimer = haxe.Timer.delay(onHandshakeTimeout, HANDSHAKE_TIMEOUT_MS);
     if (useProxy) socket.connect(proxyHost, proxyPort) else socket.connect(url.host, url.port);
   }
 
@@ -122,6 +127,7 @@ class WebSocketClient {
           if (problem != null) return fail(CloseCode.ABNORMAL, "handshake with " + urlText + " failed: " + problem);
           protocol = handshake.protocol;
           consume(head.length);
+          stopTimers();
           readyState = ReadyState.Open;
           host.log("socket " + id + ": open");
           host.dispatch(BridgeEvent.simple("open", id, readyState, protocol));
@@ -192,6 +198,11 @@ class WebSocketClient {
     finish(code, reason, true);
   }
 
+  function onHandshakeTimeout():Void {
+    handshakeTimer = null;
+    fail(CloseCode.ABNORMAL, "no handshake answer from " + urlText + " within " + HANDSHAKE_TIMEOUT_MS + " ms");
+  }
+
   function onCloseTimeout():Void {
     closeTimer = null;
     host.error("close of socket " + id + " to " + urlText + ": no close frame from the server within " + CLOSE_TIMEOUT_MS + " ms");
@@ -224,7 +235,8 @@ class WebSocketClient {
     if (readyState == ReadyState.Closed) return;
     host.error("socket " + id + " to " + urlText + " failed (" + code + "): " + reason);
     if ((readyState == ReadyState.Open || readyState == ReadyState.Closing) && CloseCode.isValidOnWire(code)) {
-      writeFrame(Opcode.Close, FrameWriter.closeBody(code, reason));
+      var body = FrameWriter.closeBody(code, reason);
+      writeFrame(Opcode.Close, body.length <= 125 ? body : FrameWriter.closeBody(code, ""));
     }
     host.dispatch(BridgeEvent.simple("error", id, ReadyState.Closed, protocol));
     finish(code, reason, false);
@@ -234,20 +246,35 @@ class WebSocketClient {
   function finish(code:Int, reason:String, wasClean:Bool):Void {
     if (readyState == ReadyState.Closed) return;
     readyState = ReadyState.Closed;
-    if (closeTimer != null) {
-      closeTimer.stop();
-      closeTimer = null;
-    }
+    stopTimers();
     socket.removeEventListener(Event.CONNECT, onConnect);
     socket.removeEventListener(Event.CLOSE, onSocketClose);
     socket.removeEventListener(ProgressEvent.SOCKET_DATA, onData);
     socket.removeEventListener(IOErrorEvent.IO_ERROR, onIoError);
     socket.removeEventListener(SecurityErrorEvent.SECURITY_ERROR, onSecurityError);
-    if (socket.connected) socket.close();
+    if (socket.connected) {
+      socket.close();
+    } else {
+      // A connect still under way (close() before Event.CONNECT) would open a connection nobody owns: drop it when
+      // it lands. Closing a socket that is not connected throws IOError, and this SWF has no try/catch.
+      socket.addEventListener(Event.CONNECT, closeLateConnection);
+    }
     inbox = new ByteArray();
     fragments = null;
     host.dispatch(BridgeEvent.close(id, protocol, code, reason, wasClean));
     host.released(this);
+  }
+
+  function closeLateConnection(_:Event):Void {
+    socket.removeEventListener(Event.CONNECT, closeLateConnection);
+    socket.close();
+  }
+
+  function stopTimers():Void {
+    if (handshakeTimer != null) handshakeTimer.stop();
+    if (closeTimer != null) closeTimer.stop();
+    handshakeTimer = null;
+    closeTimer = null;
   }
 
   function consume(count:Int):Void {
