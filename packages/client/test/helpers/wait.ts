@@ -8,10 +8,11 @@ interface OnceEmitter {
 export function waitFor<T extends unknown[] = unknown[]>(emitter: OnceEmitter, event: string, ms = 10_000): Promise<T> {
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`no "${event}" within ${ms} ms`)), ms);
-    emitter.once(event, ((...args: T) => {
+    const listener = (...args: unknown[]) => {
       clearTimeout(timer);
-      resolve(args);
-    }) as (...args: never[]) => void);
+      resolve(args as T);
+    };
+    emitter.once(event, listener as unknown as (...args: never[]) => void);
   });
 }
 
