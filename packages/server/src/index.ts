@@ -21,3 +21,8 @@ export {
   type HttpTransportDefinition,
   type WebSocketTransportDefinition,
 } from "./engine/transports/index.js";
+export { Server, type ServerOptions } from "./socket/server.js";
+export { Namespace, type Middleware, type MiddlewareError } from "./socket/namespace.js";
+export { Socket, type Handshake, type DisconnectReason } from "./socket/socket.js";
+export { BroadcastOperator, type BroadcastFlags } from "./socket/broadcast-operator.js";
+export { RoomAdapter } from "./socket/room-adapter.js";

@@ -7,16 +7,21 @@ export interface Logger {
   debug(message: string, context?: Record<string, unknown>): void;
   /** Something a peer sent was refused or broke a session (bad request, protocol error, timeout). */
   warn(message: string, context?: Record<string, unknown>): void;
+  /** The application's own code failed (a listener threw): always worth seeing. */
+  error(message: string, context?: Record<string, unknown>): void;
 }
 
 const silent = (): void => {};
 
-/** Writes to stderr when `OMNIO_DEBUG` is set (read when a server is built, not at import). */
+/**
+ * Writes debug and warn lines to stderr only when `OMNIO_DEBUG` is set (read when a server is built, not at
+ * import); errors of the application's own code always.
+ */
 export function defaultLogger(): Logger {
-  if (!process.env.OMNIO_DEBUG) return { debug: silent, warn: silent };
   const write = (level: string) => (message: string, context?: Record<string, unknown>) =>
     console.error(`omnio:server ${level} ${message}${context ? " " + safeJson(context) : ""}`);
-  return { debug: write("debug"), warn: write("warn") };
+  if (!process.env.OMNIO_DEBUG) return { debug: silent, warn: silent, error: write("error") };
+  return { debug: write("debug"), warn: write("warn"), error: write("error") };
 }
 
 function safeJson(value: unknown): string {

@@ -1,34 +1,30 @@
 // Test helpers for @omnio/server: bounded waits on events, a recording logger, servers on loopback port 0.
-import { once, type EventEmitter } from "node:events";
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../src/logger.js";
 
 /** Resolves with the event's arguments, or rejects after `ms` naming what did not happen. */
-export async function waitFor<T extends unknown[] = unknown[]>(
-  emitter: EventEmitter | { once(event: string, fn: (...args: never[]) => void): unknown; off?(event: string, fn: (...args: never[]) => void): unknown },
-  event: string,
-  ms = 5_000,
-): Promise<T> {
-  if ("listenerCount" in emitter) {
-    const signal = AbortSignal.timeout(ms);
-    try {
-      return (await once(emitter as EventEmitter, event, { signal })) as T;
-    } catch (error) {
-      if (signal.aborted) throw new Error(`timed out after ${ms} ms waiting for "${event}"`);
-      throw error;
-    }
-  }
+interface Listenable {
+  once(event: string, fn: (...args: unknown[]) => void): unknown;
+  off?(event: string, fn: (...args: unknown[]) => void): unknown;
+}
+
+/**
+ * Resolves with the event's arguments, or rejects after `ms` naming what did not happen. Works with Node
+ * emitters and the typed emitters of socket.io-client / engine.io-client.
+ */
+export function waitFor<T extends unknown[] = unknown[]>(emitter: object, event: string, ms = 5_000): Promise<T> {
+  const target = emitter as Listenable;
   return new Promise<T>((resolve, reject) => {
     const timer = setTimeout(() => {
-      emitter.off?.(event, handler);
+      target.off?.(event, handler);
       reject(new Error(`timed out after ${ms} ms waiting for "${event}"`));
     }, ms);
-    const handler = (...args: never[]): void => {
+    const handler = (...args: unknown[]): void => {
       clearTimeout(timer);
-      resolve(args as unknown as T);
+      resolve(args as T);
     };
-    emitter.once(event, handler);
+    target.once(event, handler);
   });
 }
 
@@ -42,7 +38,7 @@ export async function until(check: () => boolean, ms = 5_000, what = "condition"
 }
 
 export interface LogLine {
-  level: "debug" | "warn";
+  level: "debug" | "warn" | "error";
   message: string;
   context?: Record<string, unknown>;
 }
@@ -54,6 +50,7 @@ export function recordingLogger(): Logger & { lines: LogLine[]; warnings(): stri
     lines,
     debug: (message, context) => void lines.push({ level: "debug", message, context }),
     warn: (message, context) => void lines.push({ level: "warn", message, context }),
+    error: (message, context) => void lines.push({ level: "error", message, context }),
     warnings: () => lines.filter((l) => l.level === "warn").map((l) => l.message),
   };
 }

@@ -270,9 +270,9 @@ export class EngineConnection extends EventEmitter<EngineConnectionEvents> {
     this.closeReason = reason;
     clearTimeout(this.pingTimer);
     clearTimeout(this.pongTimer);
-    if (this.probeSlot) this.dropProbe(this.probeSlot);
     if (discard) return this.finalize(reason, error);
-    // orderly: flush() closes the transport once the buffer is written; a peer that never reads can't hold us
+    // orderly: flush() closes the transport once the buffer is written (an upgrade under way may finish first:
+    // the peer may have switched already and be reading only the new transport); closeTimeout bounds it all
     this.closeTimer = setTimeout(() => this.closeWith(reason, true), this.timings.closeTimeout);
     this.flush();
   }

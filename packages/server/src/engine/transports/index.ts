@@ -3,11 +3,12 @@
 // specific, with `matches`, first). Ranks: duplex > streaming > polling (see each definition).
 import type { TransportDefinition } from "./server-transport.js";
 import { pollingDefinition } from "./polling.js";
+import { jsonpDefinition } from "./jsonp.js";
 import { websocketDefinition } from "./websocket.js";
 import { xhrMultipartDefinition } from "./xhr-multipart.js";
 import { htmlfileDefinition } from "./htmlfile.js";
 
-export const TRANSPORTS: readonly TransportDefinition[] = [websocketDefinition, xhrMultipartDefinition, htmlfileDefinition, pollingDefinition];
+export const TRANSPORTS: readonly TransportDefinition[] = [websocketDefinition, xhrMultipartDefinition, htmlfileDefinition, jsonpDefinition, pollingDefinition];
 
 /** The enabled definition that serves `wire` for this request's query, if any. */
 export function findTransport(
@@ -28,6 +29,7 @@ export type {
   WebSocketTransportDefinition,
 } from "./server-transport.js";
 export { PollingTransport, pollingDefinition } from "./polling.js";
+export { JsonpTransport, jsonpDefinition, scriptString, unescapeNewlines } from "./jsonp.js";
 export { WebSocketTransport, websocketDefinition, type WebSocketTransportOptions } from "./websocket.js";
 export { XhrMultipartTransport, xhrMultipartDefinition } from "./xhr-multipart.js";
 export { HtmlfileTransport, htmlfileDefinition } from "./htmlfile.js";
