@@ -87,7 +87,10 @@ describe("bridge.swf under Ruffle", () => {
     expect(bridge.pageErrors).toEqual([]);
   });
 
-  it("opens with a correct RFC 6455 handshake (Origin from setCallerUrl, Host, path+query, subprotocol)", async () => {
+  it("opens with a correct RFC 6455 handshake (Origin from setCallerUrl, Host, path+query, subprotocol, cookie)", async () => {
+    await bridge.page.evaluate(() => {
+      document.cookie = "sid=abc123; path=/";
+    });
     const { id, open, conn } = await openSocket("/echo", wsUrl("/echo?x=1&y=%C3%A9"), ["chat", "other"]);
     expect(open).toMatchObject({ type: "open", webSocketId: id, readyState: OPEN, protocol: "chat" });
     expect(conn.req.url).toBe("/echo?x=1&y=%C3%A9");
@@ -96,6 +99,8 @@ describe("bridge.swf under Ruffle", () => {
     expect(conn.req.headers["sec-websocket-version"]).toBe("13");
     expect(conn.req.headers["sec-websocket-protocol"]).toBe("chat, other");
     expect(conn.ws.protocol).toBe("chat");
+    // Same host as the page: the page's cookies go along, as web-socket-js sent them.
+    expect(conn.req.headers.cookie).toBe("sid=abc123");
     await bridge.call("close", id);
     await bridge.event(id, "close");
   });
