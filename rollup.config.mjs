@@ -65,7 +65,9 @@ for (const name of packages) {
           name: "io",
           sourcemap: true,
           exports: "default",
-          plugins: [terser({ ecma: 2020, compress: { passes: 2 }, mangle: { properties: { regex: /^_/ } } })],
+          // Names on the wire or shared with other code (Socket.IO placeholders, the JSONP global, the Flash
+          // bridge's callbacks) must survive property mangling.
+          plugins: [terser({ ecma: 2020, compress: { passes: 2 }, mangle: { properties: { regex: /^_/, reserved: ["_placeholder", "___eio", "__onFlashInitialized", "__onFlashEvent", "__log", "__error"] } } })],
         },
       ],
     });

@@ -186,3 +186,27 @@ describe.each(modes)("reconnection after a server restart ($name)", ({ transport
     }
   });
 });
+
+describe("the CDN build (packages/omnio/dist/omnio.min.js) against socket.io@4.8", () => {
+  it("loads as UMD, exposes io.connect, and round-trips binary over polling", async () => {
+    // The package is "type": "module", so Node won't require() the UMD file: evaluate it as a CommonJS wrapper.
+    const { readFile } = await import("node:fs/promises");
+    const code = await readFile(new URL("../../packages/omnio/dist/omnio.min.js", import.meta.url), "utf8");
+    const mod = { exports: {} as unknown };
+    new Function("module", "exports", code)(mod, mod.exports);
+    const umd = mod.exports as ((url: string, o?: object) => Socket) & { connect: unknown };
+    expect(umd.connect).toBe(umd);
+    const peer = await startPeer();
+    const s = umd(peer.url, { transports: ["polling"], forceNew: true });
+    sockets.push(s);
+    try {
+      await waitFor(s, "connect");
+      const p = waitFor<[{ b: ArrayBuffer }]>(s, "echo");
+      s.emit("echo", { b: new Uint8Array([1, 2, 250]) });
+      expect([...new Uint8Array((await p)[0].b)]).toEqual([1, 2, 250]);
+    } finally {
+      s.disconnect();
+      await stopPeer(peer);
+    }
+  });
+});
