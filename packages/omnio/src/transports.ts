@@ -2,13 +2,15 @@
 // imports transport packages, so `@omnio/client` users bundle only the ones they import themselves.
 
 import type { TransportFactory, TransportName } from "@omnio/client";
+import { iframe } from "@omnio/iframe";
 import { polling } from "@omnio/polling";
 import { websocket } from "@omnio/websocket";
 
 export const transportsByName: Partial<Record<TransportName, () => TransportFactory>> = {
   websocket,
+  htmlfile: iframe,
   polling,
 };
 
 /** What `io()` uses without a `transports` option: duplex first, then streaming, then polling. */
-export const defaultTransports: TransportName[] = ["websocket", "polling"];
+export const defaultTransports: TransportName[] = ["websocket", "htmlfile", "polling"];
