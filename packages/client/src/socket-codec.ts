@@ -124,43 +124,43 @@ export function encodeSocketPacket(packet: SocketPacket): Array<string | BinaryD
  * ready for the next packet (a partial binary packet is dropped).
  */
 export class SocketDecoder {
-  private readonly max: number;
-  private readonly binaryType: BinaryType | undefined;
+  private readonly _max: number;
+  private readonly _binaryType: BinaryType | undefined;
   /** The binary packet waiting for attachments. */
-  private pending: SocketPacket | undefined;
-  private expected = 0;
+  private _pending: SocketPacket | undefined;
+  private _expected = 0;
   /** Where each attachment goes: flat triples (container, key, num). */
-  private slots: unknown[] = [];
-  private buffers: unknown[] = [];
+  private _slots: unknown[] = [];
+  private _buffers: unknown[] = [];
 
   constructor(options: SocketDecoderOptions = {}) {
-    this.max = options.maxAttachments ?? 10_000;
-    this.binaryType = options.binaryType;
+    this._max = options.maxAttachments ?? 10_000;
+    this._binaryType = options.binaryType;
   }
 
   get awaitingAttachments(): boolean {
-    return this.pending !== undefined;
+    return this._pending !== undefined;
   }
 
   reset(): void {
-    this.pending = undefined;
-    this.slots = [];
-    this.buffers = [];
+    this._pending = undefined;
+    this._slots = [];
+    this._buffers = [];
   }
 
   add(chunk: string | ArrayBuffer | ArrayBufferView): SocketPacket | undefined {
     if (typeof chunk === "string") {
-      if (this.pending) {
-        const missing = this.expected - this.buffers.length;
+      if (this._pending) {
+        const missing = this._expected - this._buffers.length;
         this.reset();
         fail(`text frame while ${missing} attachment(s) are pending`, chunk);
       }
-      return this.decodeText(chunk);
+      return this._decodeText(chunk);
     }
-    if (!this.pending) throw new ProtocolError("Cannot decode Socket.IO packet: binary frame while no attachment is expected");
-    this.buffers.push(this.binaryType ? toBinary(chunk, this.binaryType) : chunk);
-    if (this.buffers.length < this.expected) return undefined;
-    const { pending, slots, buffers } = this;
+    if (!this._pending) throw new ProtocolError("Cannot decode Socket.IO packet: binary frame while no attachment is expected");
+    this._buffers.push(this._binaryType ? toBinary(chunk, this._binaryType) : chunk);
+    if (this._buffers.length < this._expected) return undefined;
+    const { _pending: pending, _slots: slots, _buffers: buffers } = this;
     for (let i = 0; i < slots.length; i += 3) {
       const container = slots[i] as Record<string, unknown>, key = slots[i + 1] as string, value = buffers[slots[i + 2] as number];
       // An own "__proto__" key (JSON.parse makes those) must stay a property: assignment would swap the prototype.
@@ -171,7 +171,7 @@ export class SocketDecoder {
     return pending;
   }
 
-  private decodeText(s: string): SocketPacket | undefined {
+  private _decodeText(s: string): SocketPacket | undefined {
     const len = s.length;
     const type = s.charCodeAt(0) - 48;
     if (!(type >= CONNECT && type <= BINARY_ACK)) fail(len ? `unknown packet type ${JSON.stringify(s[0])} at byte 0` : "empty frame", s);
@@ -181,7 +181,7 @@ export class SocketDecoder {
     if (type > CONNECT_ERROR) {
       for (; c >= 48 && c <= 57; c = s.charCodeAt(++i)) {
         count = count * 10 + (c - 48);
-        if (count > this.max) fail(`attachment count exceeds maxAttachments ${this.max}`, s);
+        if (count > this._max) fail(`attachment count exceeds maxAttachments ${this._max}`, s);
       }
       if (i === 1) fail("missing attachment count at byte 1", s);
       if (c !== 45) fail(`missing "-" after the attachment count at byte ${i}`, s);
@@ -239,9 +239,9 @@ export class SocketDecoder {
     const slots: unknown[] = [];
     findPlaceholders(data as object, slots, new Uint8Array(count), s, 0);
     if (slots.length !== count * 3) fail(`${slots.length / 3} placeholder(s) for ${count} attachment(s)`, s);
-    this.pending = packet;
-    this.expected = count;
-    this.slots = slots;
+    this._pending = packet;
+    this._expected = count;
+    this._slots = slots;
     return undefined;
   }
 }
