@@ -1,13 +1,19 @@
 // @omnio/jsonp in real Chromium: the page on one loopback origin, the Socket.IO server on another (a different
 // port) that sends no CORS header at all. The transport is driven by a tiny in-page Socket.IO driver
-// (test/pages/jsonp.html) against a REAL stock socket.io@4.8 server; the failure paths against raw servers.
+// (test/pages/jsonp.html) against a REAL stock socket.io@4.8 server and against @omnio/server (whose JSONP is
+// served as application/javascript + nosniff); the failure paths against raw servers.
 // The page loads the transport's SOURCES bundled by esbuild (so this runs whatever state the builds are in).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { createServer, type IncomingMessage, type Server as HttpServer, type ServerResponse } from "node:http";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { build } from "esbuild";
-import { Server as SocketIOServer, type Socket as ServerSocket } from "socket.io";
+import { Server as SocketIOServer } from "socket.io";
+import { EngineServer, Server as OmnioServer, type EngineConnection } from "@omnio/server";
+import { createRequire } from "node:module";
+import { dirname } from "node:path";
+import { runInNewContext } from "node:vm";
+import fc from "fast-check";
 import type { BrowserContext, Page } from "playwright-core";
 import { newPage } from "../helpers/browser.js";
 import { REPO_ROOT, startStaticServer, type StaticServer } from "../helpers/static-server.js";
@@ -44,10 +50,19 @@ type PageWindow = Window & {
 };
 
 // ---- servers ----
-/** A stock socket.io@4.8 server (no cors option: no CORS header ever) plus a log of its HTTP traffic. */
+/** What both servers offer, as far as these tests use it (socket.io's API, which @omnio/server mirrors). */
+interface ServerSocket {
+  readonly id: string;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  once(event: string, listener: (reason: string) => void): unknown;
+  emit(event: string, ...args: unknown[]): unknown;
+  onAny(listener: (...args: unknown[]) => void): unknown;
+}
+type PeerKind = "socket.io@4.8" | "@omnio/server";
+
+/** A Socket.IO server (no cors option: no CORS header ever) plus a log of its HTTP traffic. */
 interface Peer {
   base: string;
-  io: SocketIOServer;
   sockets: ServerSocket[];
   received: Map<string, unknown[][]>;
   /** Most requests of one session in flight at once, per method. */
@@ -56,13 +71,15 @@ interface Peer {
   close(): Promise<void>;
 }
 
-async function startStockPeer(): Promise<Peer> {
+async function startPeer(kind: PeerKind): Promise<Peer> {
   const http = createServer();
   const inFlight = new Map<string, number>();
   const maxInFlight = { GET: 0, POST: 0 };
   const corsHeaders: string[] = [];
   // Short heartbeat so held GETs are answered (and pinged/ponged) within the tests' time.
-  const io = new SocketIOServer(http, { pingInterval: 3_000, pingTimeout: 10_000 });
+  const options = { pingInterval: 3_000, pingTimeout: 10_000 };
+  const io = kind === "socket.io@4.8" ? new SocketIOServer(http, options) : new OmnioServer(http, options);
+
   // After socket.io attached: engine.io takes over the `request` listeners registered before it.
   http.on("request", (req: IncomingMessage, res: ServerResponse) => {
     const sid = new URL(req.url ?? "/", "http://x").searchParams.get("sid");
@@ -78,7 +95,7 @@ async function startStockPeer(): Promise<Peer> {
   });
   const sockets: ServerSocket[] = [];
   const received = new Map<string, unknown[][]>();
-  io.on("connection", (socket) => {
+  (io as { on(event: "connection", listener: (socket: ServerSocket) => void): unknown }).on("connection", (socket) => {
     sockets.push(socket);
     received.set(socket.id, []);
     socket.onAny((...args: unknown[]) => {
@@ -100,12 +117,11 @@ async function startStockPeer(): Promise<Peer> {
   const { port } = http.address() as AddressInfo;
   return {
     base: `http://127.0.0.1:${port}/socket.io/`,
-    io,
     sockets,
     received,
     maxInFlight,
     corsHeaders,
-    close: () => new Promise<void>((ok) => io.close(() => ok())),
+    close: () => new Promise<void>((ok) => void io.close(() => ok())),
   };
 }
 
@@ -159,6 +175,8 @@ afterAll(async () => {
 
 let context: BrowserContext | undefined;
 let errors: Error[] = [];
+/** Content type and nosniff of every successful JSONP GET answer the page received. */
+let scriptTypes = new Set<string>();
 afterEach(async () => {
   await context?.close();
   context = undefined;
@@ -168,6 +186,12 @@ async function openPage(): Promise<Page> {
   const opened = await newPage();
   context = opened.context;
   errors = opened.errors;
+  scriptTypes = new Set();
+  opened.page.on("response", (response) => {
+    if (response.request().method() !== "GET" || !response.url().includes("/socket.io/") || response.status() !== 200) return;
+    const headers = response.headers();
+    scriptTypes.add(`${headers["content-type"]}; ${headers["x-content-type-options"] ?? "sniff"}`);
+  });
   await opened.page.goto(pageUrl);
   await opened.page.waitForFunction(() => (window as unknown as PageWindow).driverReady, undefined, { timeout: DEADLINE });
   return opened.page;
@@ -219,10 +243,10 @@ const TRICKY = [
   "%0A%0D+&=d=",
 ];
 
-describe("jsonp against a stock socket.io@4.8 server on another origin, no CORS", () => {
+describe.each<PeerKind>(["socket.io@4.8", "@omnio/server"])("jsonp against %s on another origin, no CORS", (kind) => {
   let peer: Peer;
   beforeAll(async () => {
-    peer = await startStockPeer();
+    peer = await startPeer(kind);
   });
   afterAll(async () => {
     await peer?.close();
@@ -246,6 +270,10 @@ describe("jsonp against a stock socket.io@4.8 server on another origin, no CORS"
     expect(result.answered).toEqual([["answered", "ack:why"]]);
     expect(peer.received.get(sid)).toContainEqual(["hello", { n: 1 }, "two"]);
     expect(peer.corsHeaders).toEqual([]);
+    // Stock engine.io serves its scripts as text/plain (Chromium runs them only without nosniff).
+    expect([...scriptTypes]).toEqual(
+      kind === "socket.io@4.8" ? ["text/plain; charset=UTF-8; sniff"] : ["application/javascript; charset=UTF-8; nosniff"],
+    );
     await closeAndExpectClean(page, "a");
     expect(errors).toEqual([]);
   });
@@ -437,6 +465,96 @@ describe("jsonp failure paths", () => {
     const sid = await page.evaluate(() => (window as unknown as PageWindow).drivers.x!.sid ?? null);
     expect(sid).toBeNull();
     expect(errors).toEqual([]);
+  });
+});
+
+describe("@omnio/server JSONP on the wire (Node)", () => {
+  let http: HttpServer;
+  let engine: EngineServer;
+  let base: string;
+  const connections: EngineConnection[] = [];
+  beforeAll(async () => {
+    http = createServer();
+    engine = new EngineServer({ pingInterval: 60_000, pingTimeout: 60_000 }).attach(http);
+    engine.on("connection", (conn: EngineConnection) => connections.push(conn));
+    await new Promise<void>((ok) => http.listen(0, "127.0.0.1", ok));
+    base = `http://127.0.0.1:${(http.address() as AddressInfo).port}/socket.io/`;
+  });
+  afterAll(async () => {
+    engine.close();
+    http.closeAllConnections();
+    await new Promise<void>((ok) => http.close(() => ok()));
+  });
+
+  /** Run a JSONP answer as a browser would, with a fake `___eio`; returns what its callback received. */
+  const runScript = (body: string, index: number): unknown[] => {
+    const calls: unknown[] = [];
+    const slots: unknown[] = [];
+    slots[index] = (payload: unknown) => calls.push(payload);
+    runInNewContext(body, { ___eio: slots });
+    return calls;
+  };
+
+  it("answers GETs as application/javascript + nosniff, digits of j only, nothing unescaped that could end a script", async () => {
+    const handshake = await fetch(`${base}?EIO=4&transport=polling&j=1abc2`);
+    expect(handshake.status).toBe(200);
+    expect(handshake.headers.get("content-type")).toBe("application/javascript; charset=UTF-8");
+    expect(handshake.headers.get("x-content-type-options")).toBe("nosniff");
+    const body = await handshake.text();
+    expect(body).toMatch(/^___eio\[12\]\("0\{.*\}"\);$/);
+    const open = JSON.parse((runScript(body, 12)[0] as string).slice(1)) as { sid: string };
+    const conn = connections.find((c) => c.id === open.sid)!;
+    const hostile = "</script><script>x()</script>\u2028\u2029<!-- \"quoted\" \\ \n\r";
+    conn.send(hostile);
+    const poll = await fetch(`${base}?EIO=4&transport=polling&sid=${open.sid}&j=7`);
+    const script = await poll.text();
+    expect(script).not.toMatch(/[<\u2028\u2029\n\r]/);
+    expect(script).toContain("\\u003c/script>");
+    expect(runScript(script, 7)).toEqual(["4" + hostile]);
+  });
+
+  it("refuses a JSONP GET whose j has no digit", async () => {
+    const res = await fetch(`${base}?EIO=4&transport=polling&j=abc`);
+    expect(res.status).toBe(400);
+    expect(await res.json()).toEqual({ code: 3, message: "Bad request" });
+  });
+
+  it("reads form POSTs (field d) and undoes the client's newline escaping", async () => {
+    const handshake = await (await fetch(`${base}?EIO=4&transport=polling&j=0`)).text();
+    const { sid } = JSON.parse((runScript(handshake, 0)[0] as string).slice(1)) as { sid: string };
+    const conn = connections.find((c) => c.id === sid)!;
+    const messages: unknown[] = [];
+    conn.on("message", (data: unknown) => messages.push(data));
+    // What the client sends for "a<LF>b" and for a literal "c\nd": LF as \n, literal \n as \\n.
+    const d = "4a\\nb\x1e4c\\\\nd\x1e4+ & = %";
+    const res = await fetch(`${base}?EIO=4&transport=polling&sid=${sid}&j=0`, {
+      method: "POST",
+      headers: { "Content-Type": "application/x-www-form-urlencoded" },
+      body: new URLSearchParams({ d }).toString(),
+    });
+    expect(res.status).toBe(200);
+    expect(messages).toEqual(["a\nb", "c\\nd", "+ & = %"]);
+  });
+
+  it("un-escapes exactly as stock engine.io does", async () => {
+    const { unescapeNewlines } = await import("../../packages/server/src/engine/transports/jsonp.js");
+    const require = createRequire(import.meta.url);
+    const { JSONP } = require(join(dirname(require.resolve("engine.io")), "transports/polling-jsonp.js")) as {
+      JSONP: { prototype: { onData(this: unknown, body: string): void } };
+    };
+    const stock = (value: string): string => {
+      let out = "";
+      const fake = { protocol: 4, parser: { decodePayload: (p: string) => ((out = p), []) }, onPacket() {}, onClose() {} };
+      JSONP.prototype.onData.call(fake, new URLSearchParams({ d: value }).toString());
+      return out;
+    };
+    const text = fc.string({ unit: fc.constantFrom("\\", "n", "\n", "a", "\\n", "\\\\n") });
+    fc.assert(
+      fc.property(text, (value) => {
+        expect(unescapeNewlines(value)).toBe(stock(value));
+      }),
+      { numRuns: 2000 },
+    );
   });
 });
 

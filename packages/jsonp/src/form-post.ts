@@ -13,10 +13,10 @@ let sequence = 0;
 const HIDDEN = "position:absolute;top:-1000px;left:-1000px;width:1px;height:1px;border:0;visibility:hidden";
 
 export class FormPost {
-  private readonly iframe: HTMLIFrameElement;
-  private readonly form: HTMLFormElement;
-  private readonly timer: ReturnType<typeof setTimeout>;
-  private finished = false;
+  private readonly _iframe: HTMLIFrameElement;
+  private readonly _form: HTMLFormElement;
+  private readonly _timer: ReturnType<typeof setTimeout>;
+  private _finished = false;
 
   /**
    * Submits `value` (already newline-escaped) as field `d` to `url`. `done` runs once, when the answer
@@ -31,15 +31,15 @@ export class FormPost {
   ) {
     const name = `omnio_jsonp_${(sequence++).toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
     const parent = doc.body ?? doc.documentElement;
-    const iframe = (this.iframe = doc.createElement("iframe"));
+    const iframe = (this._iframe = doc.createElement("iframe"));
     iframe.name = name;
     iframe.tabIndex = -1;
     iframe.setAttribute("aria-hidden", "true");
     iframe.style.cssText = HIDDEN;
     // Chromium fires a synchronous `load` for the initial about:blank on insertion: listen only after it.
     parent.appendChild(iframe);
-    iframe.addEventListener("load", this.onLoad);
-    const form = (this.form = doc.createElement("form"));
+    iframe.addEventListener("load", this._onLoad);
+    const form = (this._form = doc.createElement("form"));
     form.method = "POST";
     form.action = url;
     form.target = name;
@@ -52,8 +52,8 @@ export class FormPost {
     area.value = value;
     form.appendChild(area);
     parent.appendChild(form);
-    this.timer = setTimeout(
-      () => this.finish(new TransportError(`Failed to POST ${url} (jsonp): the answer did not load within ${timeoutMs} ms`, "jsonp", {
+    this._timer = setTimeout(
+      () => this._finish(new TransportError(`Failed to POST ${url} (jsonp): the answer did not load within ${timeoutMs} ms`, "jsonp", {
         cause: new TimeoutError(`JSONP POST timed out after ${timeoutMs} ms`),
       })),
       timeoutMs,
@@ -63,32 +63,32 @@ export class FormPost {
 
   /** Remove everything now (aborting the POST if it is still loading); `done` is not called. */
   cancel(): void {
-    this.finished = true;
-    this.cleanup();
+    this._finished = true;
+    this._cleanup();
   }
 
-  private readonly onLoad = (): void => {
+  private readonly _onLoad = (): void => {
     // Should a browser fire the initial about:blank `load` late, it is not the answer: that one is either
     // cross-origin (reading it throws) or a same-origin URL that is not about:blank.
     try {
-      if (this.iframe.contentWindow?.location.href === "about:blank") return;
+      if (this._iframe.contentWindow?.location.href === "about:blank") return;
     } catch {
       // cross-origin answer: exactly what we expect
     }
-    this.finish();
+    this._finish();
   };
 
-  private finish(error?: TransportError): void {
-    if (this.finished) return;
-    this.finished = true;
-    this.cleanup();
+  private _finish(error?: TransportError): void {
+    if (this._finished) return;
+    this._finished = true;
+    this._cleanup();
     this.done(error);
   }
 
-  private cleanup(): void {
-    clearTimeout(this.timer);
-    this.iframe.removeEventListener("load", this.onLoad);
-    this.iframe.remove();
-    this.form.remove();
+  private _cleanup(): void {
+    clearTimeout(this._timer);
+    this._iframe.removeEventListener("load", this._onLoad);
+    this._iframe.remove();
+    this._form.remove();
   }
 }
