@@ -5,12 +5,14 @@ import type { TransportFactory, TransportName } from "@omnio/client";
 import { iframe } from "@omnio/iframe";
 import { polling } from "@omnio/polling";
 import { websocket } from "@omnio/websocket";
+import { xhrMultipart } from "@omnio/xhr-multipart";
 
 export const transportsByName: Partial<Record<TransportName, () => TransportFactory>> = {
   websocket,
+  "xhr-multipart": xhrMultipart,
   htmlfile: iframe,
   polling,
 };
 
 /** What `io()` uses without a `transports` option: duplex first, then streaming, then polling. */
-export const defaultTransports: TransportName[] = ["websocket", "htmlfile", "polling"];
+export const defaultTransports: TransportName[] = ["websocket", "xhr-multipart", "htmlfile", "polling"];
