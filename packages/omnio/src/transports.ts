@@ -3,6 +3,7 @@
 
 import type { TransportFactory, TransportName } from "@omnio/client";
 import { iframe } from "@omnio/iframe";
+import { jsonp } from "@omnio/jsonp";
 import { polling } from "@omnio/polling";
 import { websocket } from "@omnio/websocket";
 import { xhrMultipart } from "@omnio/xhr-multipart";
@@ -12,6 +13,7 @@ export const transportsByName: Partial<Record<TransportName, () => TransportFact
   "xhr-multipart": xhrMultipart,
   htmlfile: iframe,
   polling,
+  jsonp,
 };
 
 /** What `io()` uses without a `transports` option: duplex first, then streaming, then polling. */
