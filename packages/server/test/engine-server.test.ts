@@ -80,7 +80,7 @@ describe.each([
 
 describe("EngineServer", () => {
   it("advertises upgrades, heartbeat settings and maxPayload in the open packet", async () => {
-    const { url } = await start({ pingInterval: 1234, pingTimeout: 567, maxHttpBufferSize: 4321 });
+    const { url } = await start({ transports: ["polling", "websocket"], pingInterval: 1234, pingTimeout: 567, maxHttpBufferSize: 4321 });
     const res = await fetch(`${url}/socket.io/?EIO=4&transport=polling`);
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toBe("text/plain; charset=UTF-8");
