@@ -136,6 +136,8 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
 
   /** @internal Send (or buffer, or drop if volatile) an EVENT; `args` is [event, ...args, ack?]. */
   _emit(args: unknown[], volatile: boolean, timeout: number | undefined): void {
+    // Checked first: finding the session dead closes it, and the disconnect clears acks not yet buffered.
+    const now = this.connected && (volatile ? this.io._writable() : this.io._alive());
     const packet: SocketPacket = { type: EVENT, nsp: this.nsp, data: args };
     const last = args[args.length - 1];
     if (typeof last === "function") {
@@ -143,7 +145,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
       packet.id = this._ids++;
       this._ack(packet.id, last as Ack, args[0] as string, timeout ?? this._opts.ackTimeout);
     }
-    if (this.connected && (volatile ? this.io._writable() : this.io._alive())) this._send(packet);
+    if (now) this._send(packet);
     else if (!volatile) this.sendBuffer.push(packet);
   }
 

@@ -78,6 +78,21 @@ describe("emit", () => {
     s.emit("silent");
     expect(out).toEqual([["buffered", 1], ["live", 2]]);
   });
+  it("an emit that finds the session silently dead is buffered with its ack and delivered after reconnect", async () => {
+    const s = open({ reconnectionDelay: 10, randomizationFactor: 0 });
+    await tick();
+    const cb = vi.fn();
+    vi.setSystemTime(Date.now() + 45_001); // pingInterval + pingTimeout passed, the heartbeat timer did not run
+    s.emit("late", cb);
+    expect(s.connected).toBe(false);
+    expect(s.sendBuffer).toHaveLength(1);
+    await vi.advanceTimersByTimeAsync(10);
+    await tick();
+    expect(s.connected).toBe(true);
+    expect(events()).toEqual(['20["late"]']);
+    push('30["ok"]');
+    expect(cb).toHaveBeenCalledWith("ok");
+  });
 });
 
 describe("receive", () => {
