@@ -21,6 +21,9 @@ export {
   type HttpTransportDefinition,
   type WebSocketTransportDefinition,
 } from "./engine/transports/index.js";
+export { flashsocketDefinition } from "./engine/transports/flashsocket.js";
+export { policyDocument, policyDomains, POLICY_REQUEST, DEFAULT_FLASH_POLICY_PORT, type PolicyGrant } from "./flash-policy.js";
+export { FLASH_PROXY, type FlashAttachment } from "./flash.js";
 export { Server, type ServerOptions } from "./socket/server.js";
 export { Namespace, type Middleware, type MiddlewareError } from "./socket/namespace.js";
 export { Socket, type Handshake, type DisconnectReason } from "./socket/socket.js";

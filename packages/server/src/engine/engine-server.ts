@@ -9,6 +9,7 @@ import type { Duplex } from "node:stream";
 import { WebSocketServer, type WebSocket } from "ws";
 import { defaultLogger, type Logger } from "../logger.js";
 import { interceptRequests } from "../http/intercept.js";
+import { attachFlash, type FlashAttachment } from "../flash.js";
 import { applyCors, answerPreflight } from "./cors.js";
 import { EngineConnection, type TransportCreator } from "./engine-connection.js";
 import { ErrorCode, RequestRejection, rejectRequest, rejectUpgrade } from "./http-errors.js";
@@ -45,6 +46,8 @@ export class EngineServer extends EventEmitter<EngineServerEvents> {
   readonly transports: readonly TransportDefinition[];
   private readonly wss: WebSocketServer;
   private readonly undo: Array<() => void> = [];
+  /** Policy file, bridge.swf and Ruffle's socket proxy, when flashsocket is served (see ../flash.ts). */
+  flash: FlashAttachment | undefined;
 
   constructor(options: EngineServerOptions = {}) {
     super();
@@ -82,6 +85,11 @@ export class EngineServer extends EventEmitter<EngineServerEvents> {
       server.removeListener("upgrade", onUpgrade);
       server.removeListener("close", onClose);
     });
+    if (this.transports.some((d) => d.wire === "flashsocket")) {
+      const o = this.options;
+      const flash = (this.flash = attachFlash(server, { path: o.path, cors: o.cors, flashPolicyPort: o.flashPolicyPort, logger: this.logger }));
+      this.undo.push(() => flash.close());
+    }
     return this;
   }
 

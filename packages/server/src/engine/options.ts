@@ -25,6 +25,8 @@ export interface EngineServerOptions {
   allowRequest?: (req: IncomingMessage, callback: (err: string | null | undefined, success: boolean) => void) => void;
   /** Where rejections and lifecycle steps are reported. Default: quiet unless `OMNIO_DEBUG` is set. */
   logger?: Logger;
+  /** With flashsocket served: the dedicated Flash policy port (default 10843; `false`: only inline on the HTTP port). */
+  flashPolicyPort?: number | false;
 }
 
 export interface ResolvedEngineOptions {
@@ -38,6 +40,7 @@ export interface ResolvedEngineOptions {
   closeTimeout: number;
   cors: CorsOptions | undefined;
   allowRequest: EngineServerOptions["allowRequest"];
+  flashPolicyPort: number | false | undefined;
 }
 
 /** "/socket.io" → "/socket.io/": the path always ends with a slash. */
@@ -57,5 +60,6 @@ export function resolveEngineOptions(options: EngineServerOptions): ResolvedEngi
     closeTimeout: options.closeTimeout ?? 10_000,
     cors: options.cors,
     allowRequest: options.allowRequest,
+    flashPolicyPort: options.flashPolicyPort,
   };
 }

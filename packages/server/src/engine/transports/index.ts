@@ -7,8 +7,9 @@ import { jsonpDefinition } from "./jsonp.js";
 import { websocketDefinition } from "./websocket.js";
 import { xhrMultipartDefinition } from "./xhr-multipart.js";
 import { htmlfileDefinition } from "./htmlfile.js";
+import { flashsocketDefinition } from "./flashsocket.js";
 
-export const TRANSPORTS: readonly TransportDefinition[] = [websocketDefinition, xhrMultipartDefinition, htmlfileDefinition, jsonpDefinition, pollingDefinition];
+export const TRANSPORTS: readonly TransportDefinition[] = [websocketDefinition, flashsocketDefinition, xhrMultipartDefinition, htmlfileDefinition, jsonpDefinition, pollingDefinition];
 
 /** The enabled definition that serves `wire` for this request's query, if any. */
 export function findTransport(
@@ -33,6 +34,7 @@ export { JsonpTransport, jsonpDefinition, scriptString, unescapeNewlines } from 
 export { WebSocketTransport, websocketDefinition, type WebSocketTransportOptions } from "./websocket.js";
 export { XhrMultipartTransport, xhrMultipartDefinition } from "./xhr-multipart.js";
 export { HtmlfileTransport, htmlfileDefinition } from "./htmlfile.js";
+export { flashsocketDefinition } from "./flashsocket.js";
 export { StreamingTransport, STREAM_CYCLE_BYTES, STREAM_HEADERS, type StreamFormat } from "./streaming.js";
 
 /** What a session on `current` may upgrade to: enabled, ranked above, another wire name (wire names, best first). */
