@@ -28,8 +28,8 @@ export interface ConnectionPlan {
 
 /**
  * `candidates` are the user's transports in their order, `probes[i]` the static probe of `candidates[i]`.
- * Handshake on the last supported half-duplex transport able to handshake (polling-style: the most dependable),
- * then upgrade to the ones ranked before it that the server offers, in the user's order.
+ * Handshake on the first supported polling-style transport able to handshake (the most dependable), then upgrade
+ * to the ones ranked before it that the server offers, in the user's order.
  */
 export function planConnection(
   candidates: readonly TransportFactory[],
@@ -37,8 +37,10 @@ export function planConnection(
   handshake?: HandshakeInfo,
 ): ConnectionPlan {
   const usable = candidates.filter((f, i) => probes[i]?.supported && f.traits.handshake);
-  let first = usable.length - 1;
-  while (first >= 0 && usable[first]!.traits.duplex) first--;
+  // Polling-style first (the user's first one: polling before JSONP, which probes keep only where needed),
+  // else any half-duplex one, else the best-ranked.
+  let first = usable.findIndex((f) => !f.traits.duplex && !f.traits.streaming);
+  if (first < 0) first = usable.findIndex((f) => !f.traits.duplex);
   if (first < 0) first = 0;
   const order = usable.length ? [usable[first]!, ...usable.filter((_, i) => i !== first)] : [];
   const upgrades: UpgradeStep[] = [];

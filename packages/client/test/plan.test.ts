@@ -17,9 +17,12 @@ describe("planConnection", () => {
     expect(planConnection([ws], [yes], { transport: "websocket", upgrades: [], rttMs: 5 }).upgrades).toEqual([]);
   });
 
-  it("handshakes on the last half-duplex handshake transport, then falls back in the user's order", () => {
-    expect(names(planConnection([ws, xhrm, poll, jsonp], [yes, yes, yes, yes]).handshake)).toEqual(["jsonp", "websocket", "polling"]);
+  it("handshakes on the first polling-style transport, then falls back in the user's order", () => {
+    expect(names(planConnection([ws, xhrm, poll, jsonp], [yes, yes, yes, yes]).handshake)).toEqual(["polling", "websocket", "jsonp"]);
+    expect(names(planConnection([ws, xhrm, poll, jsonp], [yes, yes, no, yes]).handshake)).toEqual(["jsonp", "websocket"]);
     expect(names(planConnection([ws, poll], [yes, yes]).handshake)).toEqual(["polling", "websocket"]);
+    const streamingHandshake = fakeFactory("htmlfile", { ...POLLING, streaming: true });
+    expect(names(planConnection([ws, streamingHandshake], [yes, yes]).handshake)).toEqual(["htmlfile", "websocket"]);
   });
 
   it("drops unsupported transports", () => {
