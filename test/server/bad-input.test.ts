@@ -199,6 +199,26 @@ describe("WebSocket input the server refuses", () => {
     expect(newWarnings()).toContain("malformed Socket.IO packet: closing the connection");
   });
 
+  it("attachments beyond maxBufferedBytes for one packet close the connection", async () => {
+    const http = createServer();
+    const small = new Server(http, { logger, maxBufferedBytes: 2500 });
+    const { url: smallUrl } = await listen(http);
+    try {
+      const ws = new WebSocket(`${smallUrl.replace("http", "ws")}/socket.io/?EIO=4&transport=websocket`);
+      await waitFor(ws, "message");
+      const connected = waitFor<[Socket]>(small, "connection");
+      ws.send("40");
+      const [socket] = await connected;
+      const reason = waitFor<[string]>(socket, "disconnect");
+      const placeholders = Array.from({ length: 5 }, (_, num) => ({ _placeholder: true, num }));
+      ws.send(`455-${JSON.stringify(["ev", ...placeholders])}`);
+      for (let i = 0; i < 5; i++) ws.send(Buffer.alloc(1000));
+      expect((await reason)[0]).toBe("parse error");
+    } finally {
+      await small.close();
+    }
+  });
+
   it("an unknown ack id is logged and ignored", async () => {
     const { ws } = await wsSession();
     ws.send("40");

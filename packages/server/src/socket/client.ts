@@ -2,7 +2,7 @@
 // closes it when no CONNECT arrives within connectTimeout or when a packet is malformed ("parse error").
 // @see PROTOCOL.md §2
 import { parse as parseQuery, type ParsedUrlQuery } from "node:querystring";
-import { CONNECT, CONNECT_ERROR, SocketDecoder, encodeSocketPacket, type SocketPacket } from "@omnio/client";
+import { CONNECT, CONNECT_ERROR, ProtocolError, SocketDecoder, encodeSocketPacket, type SocketPacket } from "@omnio/client";
 import type { EngineConnection } from "../engine/engine-connection.js";
 import type { Server } from "./server.js";
 import type { DisconnectReason, Socket } from "./socket.js";
@@ -14,6 +14,8 @@ export class Client {
   /** Namespaces whose CONNECT is in the middlewares. */
   private readonly connecting = new Set<string>();
   private readonly decoder = new SocketDecoder();
+  /** Bytes of attachments held for the binary packet being assembled (bounded: see onData). */
+  private pendingBytes = 0;
   private connectTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -57,8 +59,13 @@ export class Client {
   private onData(data: string | Buffer): void {
     let packet: SocketPacket | undefined;
     try {
+      // each attachment is ≤ maxHttpBufferSize, but a header may announce thousands: cap what one packet holds
+      if (typeof data !== "string" && (this.pendingBytes += data.length) > this.server.engine.options.maxBufferedBytes)
+        throw new ProtocolError(`Socket.IO: attachments of one packet exceed ${this.server.engine.options.maxBufferedBytes} bytes`);
       packet = this.decoder.add(data);
+      if (!this.decoder.awaitingAttachments) this.pendingBytes = 0;
     } catch (error) {
+      this.pendingBytes = 0;
       this.server.logger.warn("malformed Socket.IO packet: closing the connection", { sid: this.conn.id, error });
       this.closeAll("parse error");
       this.conn.close(true);
