@@ -46,7 +46,8 @@ export class XhrMultipartTransport implements Transport {
 
   constructor(
     private readonly _context: TransportContext,
-    private readonly _reader: StreamReader,
+    /** How the stream is read ("fetch" or "xhr"). */
+    readonly reader: StreamReader,
   ) {}
 
   get writable(): boolean {
@@ -112,7 +113,7 @@ export class XhrMultipartTransport implements Transport {
     const url = this._url();
     let parser: MultipartParser | undefined;
     this.streams++;
-    this._streamAbort = streamGet(this._context, url, this._reader, {
+    this._streamAbort = streamGet(this._context, url, this.reader, {
       onResponse: (contentType) => {
         const boundary = boundaryOf(contentType);
         if (boundary) parser = new MultipartParser(boundary);
