@@ -388,6 +388,157 @@ describe.each<PeerKind>(["socket.io@4.8", "@omnio/server"])("jsonp against %s on
   });
 });
 
+// ---- through the client: connect(url, { transports: [jsonp()] }) with the BUILT ESM (npm test builds first) ----
+interface PageSocket {
+  id?: string;
+  connected: boolean;
+  io: { transport: string | null; on(event: string, listener: (...args: unknown[]) => void): unknown };
+  on(event: string, listener: (...args: unknown[]) => void): unknown;
+  once(event: string, listener: (...args: unknown[]) => void): unknown;
+  emit(event: string, ...args: unknown[]): unknown;
+  emitWithAck(event: string, ...args: unknown[]): Promise<unknown>;
+  disconnect(): unknown;
+}
+type ConnectWindow = Window & {
+  omnio: {
+    connect(url: string, options: Record<string, unknown>): PageSocket;
+    jsonp(options?: Record<string, unknown>): unknown;
+    websocket?: (options?: Record<string, unknown>) => unknown;
+  };
+  loadWebsocket(): Promise<unknown>;
+  leftovers(): Leftovers;
+  omnioReady: boolean;
+  __injections: number;
+  sock: PageSocket;
+  seen: unknown[][];
+};
+
+async function openConnectPage(): Promise<Page> {
+  const opened = await newPage();
+  context = opened.context;
+  errors = opened.errors;
+  await opened.page.goto(`${site.origin}/test/pages/jsonp-connect.html`);
+  await opened.page.waitForFunction(() => (window as unknown as ConnectWindow).omnioReady, undefined, { timeout: DEADLINE });
+  return opened.page;
+}
+
+/** connect() in the page; `withWebsocket` puts websocket() first (JSONP handshakes, then upgrades). */
+function pageConnect(page: Page, url: string, withWebsocket = false): Promise<{ id: string; transport: string | null }> {
+  return page.evaluate(
+    async ({ url, withWebsocket }) => {
+      const w = window as unknown as ConnectWindow;
+      if (withWebsocket) await w.loadWebsocket();
+      const transports = withWebsocket ? [w.omnio.websocket!(), w.omnio.jsonp()] : [w.omnio.jsonp()];
+      const sock = (w.sock = w.omnio.connect(url, { transports, reconnection: false, forceNew: true }));
+      w.seen = [];
+      sock.on("whoami", (...args) => w.seen.push(["whoami", ...args]));
+      sock.on("burst", (...args) => w.seen.push(["burst", ...args]));
+      await new Promise((resolve, reject) => {
+        sock.once("connect", resolve);
+        sock.once("connect_error", (e) => reject(new Error(`connect_error: ${(e as Error).message}`)));
+        setTimeout(() => reject(new Error("no connect within 15 s")), 15_000);
+      });
+      return { id: sock.id!, transport: sock.io.transport };
+    },
+    { url, withWebsocket },
+  );
+}
+
+describe.each<PeerKind>(["socket.io@4.8", "@omnio/server"])("connect() over jsonp against %s, cross-origin, no CORS", (kind) => {
+  let peer: Peer;
+  beforeAll(async () => {
+    peer = await startPeer(kind);
+  });
+  afterAll(async () => {
+    await peer?.close();
+  });
+
+  it("events, acks, binary, tricky strings and a 1,000-event burst; disconnect leaves nothing behind", async () => {
+    const page = await openConnectPage();
+    const url = peer.base.replace(/\/socket\.io\/$/, "");
+    const { id, transport } = await pageConnect(page, url);
+    expect(transport).toBe("jsonp");
+    const socket = peer.sockets.find((s) => s.id === id)!;
+    expect(socket).toBeDefined();
+    const disconnected = new Promise<string>((resolve) => socket.once("disconnect", resolve));
+    const result = await page.evaluate(async (strings) => {
+      const w = window as unknown as ConnectWindow;
+      const sock = w.sock;
+      const acked = await sock.emitWithAck("echo", strings); // (resolves with the first ack argument)
+      const bytes = new Uint8Array(256).map((_, i) => i);
+      const back = new Promise<unknown>((resolve) => sock.once("bin-back", resolve));
+      sock.emit("bin", bytes.buffer);
+      const bin = await back;
+      const lastBurst = new Promise<void>((resolve, reject) => {
+        sock.on("burst", (i) => i === 999 && resolve());
+        setTimeout(() => reject(new Error("burst not complete within 30 s")), 30_000);
+      });
+      for (let i = 0; i < 1000; i++) sock.emit("up", i);
+      sock.emit("burst-please", 1000);
+      await lastBurst;
+      await sock.emitWithAck("echo", "flushed");
+      return {
+        acked,
+        bin: bin instanceof ArrayBuffer ? [...new Uint8Array(bin)] : String(bin),
+        burst: w.seen.filter((e) => e[0] === "burst").map((e) => e[1]),
+        whoami: w.seen.filter((e) => e[0] === "whoami"),
+        transport: sock.io.transport,
+        injections: w.__injections,
+      };
+    }, TRICKY);
+    expect(result.acked).toEqual(TRICKY);
+    expect(result.bin).toEqual([...Array(256).keys()].reverse());
+    expect(result.burst).toEqual([...Array(1000).keys()]);
+    expect(result.whoami).toEqual([["whoami", id]]);
+    expect(result.transport).toBe("jsonp");
+    expect(result.injections).toBe(0);
+    expect(peer.received.get(id)!.filter((e) => e[0] === "up").map((e) => e[1])).toEqual([...Array(1000).keys()]);
+    expect(peer.maxInFlight).toEqual({ GET: 1, POST: 1 });
+    await page.evaluate(() => (window as unknown as ConnectWindow).sock.disconnect());
+    await page.waitForFunction(
+      () => {
+        const l = (window as unknown as ConnectWindow).leftovers();
+        return l.scripts === 0 && l.forms === 0 && l.iframes === 0 && l.slotFunctions === 0;
+      },
+      undefined,
+      { timeout: DEADLINE },
+    );
+    await withDeadline(disconnected, 5_000, "server-side disconnect");
+    expect(errors).toEqual([]);
+  });
+
+  it("handshakes over jsonp, upgrades to websocket (pause), and leaves no JSONP trace", async () => {
+    const page = await openConnectPage();
+    const url = peer.base.replace(/\/socket\.io\/$/, "");
+    const { id } = await pageConnect(page, url, true);
+    const result = await page.evaluate(async () => {
+      const w = window as unknown as ConnectWindow;
+      const sock = w.sock;
+      if (sock.io.transport !== "websocket") {
+        await new Promise<void>((resolve, reject) => {
+          sock.io.on("upgrade", () => resolve());
+          sock.io.on("upgradeError", (e) => reject(new Error(`upgradeError: ${JSON.stringify(e)}`)));
+          setTimeout(() => reject(new Error("no upgrade within 15 s")), 15_000);
+        });
+      }
+      const ack = await sock.emitWithAck("echo", "after upgrade");
+      return { transport: sock.io.transport, ack, left: w.leftovers() };
+    });
+    expect(result.transport).toBe("websocket");
+    expect(result.ack).toBe("after upgrade");
+    await page.waitForFunction(
+      () => {
+        const l = (window as unknown as ConnectWindow).leftovers();
+        return l.scripts === 0 && l.forms === 0 && l.iframes === 0 && l.slotFunctions === 0;
+      },
+      undefined,
+      { timeout: DEADLINE },
+    );
+    expect(peer.sockets.find((s) => s.id === id)).toBeDefined();
+    await page.evaluate(() => (window as unknown as ConnectWindow).sock.disconnect());
+  });
+});
+
 describe("jsonp failure paths", () => {
   const servers: { close(): Promise<void> }[] = [];
   afterAll(async () => {
