@@ -2,6 +2,7 @@
 // imports transport packages, so `@omnio/client` users bundle only the ones they import themselves.
 
 import type { TransportFactory, TransportName } from "@omnio/client";
+import { flashBridge } from "@omnio/flash-bridge";
 import { iframe } from "@omnio/iframe";
 import { jsonp } from "@omnio/jsonp";
 import { polling } from "@omnio/polling";
@@ -10,6 +11,7 @@ import { xhrMultipart } from "@omnio/xhr-multipart";
 
 export const transportsByName: Partial<Record<TransportName, () => TransportFactory>> = {
   websocket,
+  flashsocket: flashBridge,
   "xhr-multipart": xhrMultipart,
   htmlfile: iframe,
   polling,
