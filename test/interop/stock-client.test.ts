@@ -105,6 +105,12 @@ describe.each(MODES)("socket.io-client 4.8 → @omnio/server over $label", ({ tr
     expect(timedOut[0]).toBeInstanceOf(Error);
     expect((timedOut[0] as Error).name).toBe("TimeoutError");
     await expect(socket.timeout(100).emitWithAck("nobody-listens")).rejects.toThrow(/timed out after 100 ms/);
+
+    const cyclic: Record<string, unknown> = {};
+    cyclic.self = cyclic;
+    expect(() => socket.emit("cyclic", cyclic, () => {})).toThrow(expect.objectContaining({ name: "ProtocolError" }));
+    expect(() => socket.emit("disconnect")).toThrow(/reserved event name/);
+    expect(await socket.timeout(5000).emitWithAck("double", 1)).toBe(2); // still fine afterwards
   });
 
   it("multiplexes / and /custom on one connection and refuses unknown namespaces", async () => {

@@ -52,7 +52,8 @@ export class Socket extends EventEmitter {
   private flags: EmitFlags = {};
   private nextAckId = 0;
   private readonly acks = new Map<number, AckCallback>();
-  private readonly ackTimers = new Set<NodeJS.Timeout>();
+  /** Timers of acks sent with `timeout(ms)`, cleared on answer and on disconnect. */
+  private readonly ackTimers = new Map<number, NodeJS.Timeout>();
   private anyListeners: AnyListener[] = [];
 
   constructor(
@@ -107,7 +108,13 @@ export class Socket extends EventEmitter {
       packet.id = this.nextAckId++;
       this.registerAck(packet.id, event, last as AckCallback, flags.timeout);
     }
-    this.client.writePacket(packet, flags.volatile);
+    try {
+      this.client.writePacket(packet, flags.volatile);
+    } catch (error) {
+      // unencodable data (cyclic…): the caller gets the ProtocolError, and no ack waits forever
+      if (packet.id !== undefined) this.forgetAck(packet.id);
+      throw error;
+    }
     return true;
   }
 
@@ -218,7 +225,7 @@ export class Socket extends EventEmitter {
     if (!this.connected) return;
     this.dispatch("disconnecting", [reason]);
     this.connected = false;
-    for (const timer of this.ackTimers) clearTimeout(timer);
+    for (const timer of this.ackTimers.values()) clearTimeout(timer);
     this.ackTimers.clear();
     this.acks.clear();
     this.nsp.remove(this);
@@ -253,20 +260,24 @@ export class Socket extends EventEmitter {
     };
   }
 
+  private forgetAck(id: number): void {
+    this.acks.delete(id);
+    clearTimeout(this.ackTimers.get(id));
+    this.ackTimers.delete(id);
+  }
+
   private registerAck(id: number, event: string, callback: AckCallback, timeout: number | undefined): void {
     if (timeout === undefined) {
       this.acks.set(id, callback);
       return;
     }
     const timer = setTimeout(() => {
-      this.ackTimers.delete(timer);
-      this.acks.delete(id);
+      this.forgetAck(id);
       callback(new TimeoutError(`Ack of "${event}" from socket ${this.id} (${this.nsp.name}) timed out after ${timeout} ms`));
     }, timeout);
-    this.ackTimers.add(timer);
+    this.ackTimers.set(id, timer);
     this.acks.set(id, (...answer) => {
-      clearTimeout(timer);
-      this.ackTimers.delete(timer);
+      this.forgetAck(id);
       callback(null, ...answer);
     });
   }
