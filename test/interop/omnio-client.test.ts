@@ -1,6 +1,7 @@
 // omnio's client in Node against a real socket.io@4.8 server on loopback port 0: websocket only, polling only,
 // and polling → websocket upgrade. Events, binary, acks both ways, multiplexed namespaces, middleware errors,
-// volatile, server-side disconnect, reconnection after a server restart on the same port.
+// volatile, Blob ordering, server-side disconnect, reconnection after a server restart on the same port,
+// connection state recovery, and the CDN build.
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -97,6 +98,18 @@ describe.each(modes)("omnio client ↔ socket.io@4.8 ($name)", ({ transports, fi
     const [got] = await p;
     expect([...new Uint8Array(got.a)]).toEqual([1, 2, 3]);
     expect(got.list.map((b) => [...new Uint8Array(b)])).toEqual([[4], [5, 6]]);
+  });
+
+  it("sends a Blob (read asynchronously on text transports) without reordering later emits", async () => {
+    const s = await connected();
+    const got = collect<unknown>(3);
+    s.on("echo", (v: unknown) => got.push(v));
+    s.emit("echo", "before");
+    s.emit("echo", new Blob([new Uint8Array([3, 1, 4])]));
+    s.emit("echo", "after");
+    const [before, blob, after] = await got.done;
+    expect([before, after]).toEqual(["before", "after"]);
+    expect([...new Uint8Array(blob as ArrayBuffer)]).toEqual([3, 1, 4]);
   });
 
   it("acks both ways: client→server (JSON and binary), server→client", async () => {
@@ -209,6 +222,37 @@ describe("the CDN build (packages/omnio/dist/omnio.min.js) against socket.io@4.8
     } finally {
       s.disconnect();
       await stopPeer(peer);
+    }
+  });
+});
+
+describe("connection state recovery with socket.io@4.8", () => {
+  it("sends pid and offset back on reconnect and gets the missed events (recovered = true)", async () => {
+    const http = createServer();
+    const io = new Server(http, { connectionStateRecovery: { maxDisconnectionDuration: 60_000 } });
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    const url = `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
+    let serverSocket: ServerSocket | undefined;
+    io.on("connection", (s) => (serverSocket = s));
+    const s = client(url, { transports: [websocket({ WebSocket: WS })] });
+    try {
+      await waitFor(s, "connect");
+      expect(s.recovered).toBe(false);
+      const got = collect<number>(3, 20_000);
+      s.on("n", (v: number) => got.push(v));
+      io.emit("n", 1);
+      const down = waitFor(s, "disconnect");
+      const first = serverSocket!;
+      first.conn.close(); // transport closed abruptly: the server keeps the session for recovery
+      await down;
+      io.emit("n", 2); // missed while disconnected
+      io.emit("n", 3);
+      await waitFor(s, "connect", 20_000);
+      expect(s.recovered).toBe(true);
+      expect(await got.done).toEqual([1, 2, 3]);
+    } finally {
+      s.disconnect();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
     }
   });
 });
