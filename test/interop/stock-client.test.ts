@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { createServer } from "node:http";
 import { io as ioc, Manager, type Socket as ClientSocket, type ManagerOptions, type SocketOptions } from "socket.io-client";
 import { Server, type ServerOptions, type Socket } from "@omnio/server";
-import { closeHttp, listen, recordingLogger, until, waitFor } from "../../packages/server/test/helpers.js";
+import { listen, recordingLogger, until, waitFor } from "../../packages/server/test/helpers.js";
 
 type Mode = { label: string; transports: Array<"polling" | "websocket">; upgrade: boolean };
 const MODES: Mode[] = [
