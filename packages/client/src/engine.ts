@@ -121,7 +121,8 @@ export class Engine {
         errors: this._errors,
         cause: this._errors[this._errors.length - 1],
       });
-      return this._close("transport error", error);
+      // Never from inside open(): whoever opened us may not be listening yet.
+      return queueMicrotask(() => this._close("transport error", error));
     }
     this._started = Date.now();
     this._use(f, this._create(f)).open();

@@ -61,10 +61,11 @@ describe("handshake", () => {
     expect(h.calls[0]).toEqual(["onTransport", "websocket", null, "handshake"]);
   });
 
-  it("fails with one TransportError carrying every attempt when all transports fail", () => {
+  it("fails with one TransportError carrying every attempt when all transports fail", async () => {
     openEngine();
     poll.instances[0]!.fail("refused 1");
     ws.instances[0]!.fail("refused 2");
+    await Promise.resolve();
     const [name, reason, error] = h.calls.at(-1)!;
     expect([name, reason]).toEqual(["onClose", "transport error"]);
     expect(error).toBeInstanceOf(TransportError);
@@ -73,9 +74,11 @@ describe("handshake", () => {
     expect(((error as TransportError).errors![0]!.cause as Error).message).toBe("refused 1");
   });
 
-  it("explains an environment where nothing is supported", () => {
+  it("explains an environment where nothing is supported, after open() returned", async () => {
     ws.supported = poll.supported = false;
     openEngine();
+    expect(h.calls).toEqual([]);
+    await Promise.resolve();
     const error = h.calls.at(-1)![2] as TransportError;
     expect(error.message).toMatch(/no supported transport.*websocket: fake: unsupported; polling: fake: unsupported/);
   });

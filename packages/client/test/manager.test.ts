@@ -89,6 +89,17 @@ describe("reconnection", () => {
     expect(ws.instances).toHaveLength(2);
   });
 
+  it("reports 'no supported transport' as connect_error to listeners attached after connect()", async () => {
+    ws.supported = false;
+    const s = open("/", { reconnection: false });
+    const errors: Error[] = [];
+    s.on("connect_error", (e) => errors.push(e));
+    await tick();
+    expect(errors).toHaveLength(1);
+    expect(errors[0]).toBeInstanceOf(TransportError);
+    expect(errors[0]!.message).toMatch(/no supported transport \(websocket: fake: unsupported\)/);
+  });
+
   it("times out a handshake that never comes (timeout option) with a TimeoutError", async () => {
     ws.onOpen = undefined; // silent server
     const s = open("/", { timeout: 500, reconnection: false });
