@@ -41,6 +41,12 @@ const tooDeep = (): never => {
   throw new ProtocolError(`Cannot encode Socket.IO packet: data is cyclic or nested deeper than ${MAX_DEPTH} levels`);
 };
 
+/** An own "__proto__" key (JSON.parse makes those) must stay a property: plain assignment would swap the prototype. */
+function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
+  if (key === "__proto__") Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
+  else target[key] = value;
+}
+
 /** The cheap scan: most packets have no binary, and this walk allocates nothing. */
 function hasBinary(value: unknown, depth: number): boolean {
   if (typeof value !== "object" || value === null) return false;
@@ -57,20 +63,22 @@ function hasBinary(value: unknown, depth: number): boolean {
 }
 
 /** A JSON-ready copy of `value` with each binary replaced by a placeholder (the caller's data is untouched). */
-function extract(value: unknown, key: string, out: BinaryData[], depth: number): unknown {
+function extract(value: unknown, key: string | number, out: BinaryData[], depth: number): unknown {
   if (typeof value !== "object" || value === null) return value;
   if (depth > MAX_DEPTH) tooDeep();
   if (isBinary(value)) return { _placeholder: true, num: out.push(value) - 1 };
   if (Array.isArray(value)) {
     const copy: unknown[] = [];
-    for (let i = 0; i < value.length; i++) copy.push(extract(value[i], "" + i, out, depth + 1));
+    for (let i = 0; i < value.length; i++) copy.push(extract(value[i], i, out, depth + 1));
     return copy;
   }
   const toJSON = (value as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === "function") return extract(toJSON.call(value, key), key, out, depth + 1);
-  // Null prototype: an own "__proto__" key (JSON.parse makes those) stays a plain property.
-  const copy: Record<string, unknown> = Object.create(null);
-  for (const k in value) if (hasOwn.call(value, k)) copy[k] = extract((value as Record<string, unknown>)[k], k, out, depth + 1);
+  if (typeof toJSON === "function") return extract(toJSON.call(value, "" + key), key, out, depth + 1);
+  const copy: Record<string, unknown> = {};
+  for (const k in value) {
+    if (!hasOwn.call(value, k)) continue;
+    setOwn(copy, k, extract((value as Record<string, unknown>)[k], k, out, depth + 1));
+  }
   return copy;
 }
 
@@ -162,10 +170,7 @@ export class SocketDecoder {
     if (this._buffers.length < this._expected) return undefined;
     const { _pending: pending, _slots: slots, _buffers: buffers } = this;
     for (let i = 0; i < slots.length; i += 3) {
-      const container = slots[i] as Record<string, unknown>, key = slots[i + 1] as string, value = buffers[slots[i + 2] as number];
-      // An own "__proto__" key (JSON.parse makes those) must stay a property: assignment would swap the prototype.
-      if (key === "__proto__") Object.defineProperty(container, key, { value, writable: true, enumerable: true, configurable: true });
-      else container[key] = value;
+      setOwn(slots[i] as Record<string, unknown>, slots[i + 1] as string, buffers[slots[i + 2] as number]);
     }
     this.reset();
     return pending;
