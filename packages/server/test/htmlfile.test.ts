@@ -94,7 +94,7 @@ describe("htmlfile stream GET", () => {
     expect(headers["cache-control"]).toBe("no-store");
     expect(headers["x-accel-buffering"]).toBe("no");
     expect(headers["x-content-type-options"]).toBe("nosniff");
-    const nonce = /script-src 'nonce-([0-9a-f]{32})'/.exec(headers["content-security-policy"] ?? "")?.[1];
+    const nonce = /script-src 'nonce-([0-9a-f]{32})'/.exec(String(headers["content-security-policy"]))?.[1];
     expect(nonce).toBeDefined();
     // every script carries the nonce; the prelude is padded to 1 KB before the first frame
     expect(body.match(/<script[^>]*>/g)!.every((tag) => tag === `<script nonce="${nonce}">`)).toBe(true);
