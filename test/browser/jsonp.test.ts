@@ -41,7 +41,7 @@ interface Leftovers {
   slots: number | null;
 }
 type PageWindow = Window & {
-  Driver: new (base: string, options?: Record<string, unknown>) => PageDriver;
+  Driver: new (base: string, options?: Record<string, unknown>, maxPayload?: number) => PageDriver;
   drivers: Record<string, PageDriver>;
   leftovers(): Leftovers;
   driverReady: boolean;
@@ -71,13 +71,13 @@ interface Peer {
   close(): Promise<void>;
 }
 
-async function startPeer(kind: PeerKind): Promise<Peer> {
+async function startPeer(kind: PeerKind, maxHttpBufferSize = 1e6): Promise<Peer> {
   const http = createServer();
   const inFlight = new Map<string, number>();
   const maxInFlight = { GET: 0, POST: 0 };
   const corsHeaders: string[] = [];
   // Short heartbeat so held GETs are answered (and pinged/ponged) within the tests' time.
-  const options = { pingInterval: 3_000, pingTimeout: 10_000 };
+  const options = { pingInterval: 3_000, pingTimeout: 10_000, maxHttpBufferSize };
   const io = kind === "socket.io@4.8" ? new SocketIOServer(http, options) : new OmnioServer(http, options);
 
   // After socket.io attached: engine.io takes over the `request` listeners registered before it.
@@ -536,6 +536,33 @@ describe.each<PeerKind>(["socket.io@4.8", "@omnio/server"])("connect() over json
     );
     expect(peer.sockets.find((s) => s.id === id)).toBeDefined();
     await page.evaluate(() => (window as unknown as ConnectWindow).sock.disconnect());
+  });
+});
+
+describe("jsonp keeps every POST under the server's maxPayload (form-encoded size)", () => {
+  it("splits a burst a 4 kB stock server would refuse in one POST (413) into POSTs it accepts", async () => {
+    const peer = await startPeer("socket.io@4.8", 4_000);
+    try {
+      const page = await openPage();
+      const sid = await page.evaluate(async (base) => {
+        const w = window as unknown as PageWindow;
+        const d = (w.drivers = { a: new w.Driver(base, {}, 4_000) }).a!;
+        return (await d.connect()).sid;
+      }, peer.base);
+      const text = "é<\"&+ ".repeat(15); // ~3x when form-encoded: 200 of these are ~100 kB
+      const result = await page.evaluate(async (text) => {
+        const d = (window as unknown as PageWindow).drivers.a!;
+        for (let i = 0; i < 200; i++) d.emit("up", i, text);
+        return { ack: await d.emitWithAck("echo", "done"), closed: d.closed ?? null };
+      }, text);
+      expect(result).toEqual({ ack: ["done"], closed: null });
+      const up = peer.received.get(sid)!.filter((e) => e[0] === "up");
+      expect(up.map((e) => e[1])).toEqual([...Array(200).keys()]);
+      expect(up.every((e) => e[2] === text)).toBe(true);
+      await closeAndExpectClean(page, "a");
+    } finally {
+      await peer.close();
+    }
   });
 });
 
