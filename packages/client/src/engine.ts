@@ -4,9 +4,11 @@
 // @see https://github.com/socketio/engine.io-protocol#sessions  and  ../../../../shared/PROTOCOL.md §1
 
 import type { BinaryData, EnginePacket } from "./engine-codec.js";
-import { ProtocolError, TimeoutError, TransportError } from "./errors.js";
+import { ProtocolError, TransportError } from "./errors.js";
 import { planConnection, type UpgradeStep } from "./plan.js";
 import type { ProbeResult, Transport, TransportFactory, TransportName, TransportSink } from "./transport.js";
+import { Upgrade, type UpgradeHost } from "./upgrade.js";
+import { batchLength } from "./write-batch.js";
 
 export interface EngineOptions {
   readonly transports: readonly TransportFactory[];
@@ -38,7 +40,7 @@ export interface EngineHandler {
 /** How long a closing session may wait for its last packets (close packet included) to be written. */
 const LINGER_MS = 1000;
 
-export class Engine {
+export class Engine implements UpgradeHost {
   readyState: "opening" | "open" | "closed" = "opening";
   /** Session id once the handshake arrived. */
   id: string | undefined;
@@ -49,8 +51,6 @@ export class Engine {
   private _wb: EnginePacket[] = [];
   private _duplex = false;
   private _binary = false;
-  /** Writes held while the old transport pauses for an upgrade. */
-  private _pausing = false;
   /** Writes held while a Blob is read for a text transport. */
   private _reading = false;
   private _pingTimer: ReturnType<typeof setTimeout> | undefined;
@@ -60,8 +60,7 @@ export class Engine {
   private _errors: TransportError[] = [];
   private _started = 0;
   private _upgrades: UpgradeStep[] = [];
-  private _cand: Transport | undefined;
-  private _candTimer: ReturnType<typeof setTimeout> | undefined;
+  private _up: Upgrade | undefined;
 
   constructor(
     /** Engine.IO endpoint with trailing slash: `https://host/socket.io/`. */
@@ -97,7 +96,7 @@ export class Engine {
 
   /** The current transport would take a packet now (nothing queued ahead, not busy, not pausing). */
   writable(): boolean {
-    return !!this.transport?.writable && !this._wb.length && !this._pausing && !this._reading;
+    return !!this.transport?.writable && !this._wb.length && !this._up?.pausing && !this._reading;
   }
 
   /**
@@ -139,14 +138,13 @@ export class Engine {
     // The sink routes by identity: events from a transport that is neither current nor the upgrade
     // candidate (dropped, closed, superseded) are ignored, as the contract promises.
     let t: Transport | undefined;
+    const cand = () => (t && t === this._up?.transport ? this._up : undefined);
     const sink: TransportSink = {
-      onOpen: () => {
-        if (t && t === this._cand) t.send([{ type: "ping", data: "probe" }]);
-      },
+      onOpen: () => cand()?.onOpen(),
       onPacket: (p) => {
-        if (!t) return;
-        if (t === this._cand) this._onProbe(f, t, p);
-        else if (t === this.transport && this.readyState !== "closed") this._onPacket(t, p);
+        const up = cand();
+        if (up) up.onPacket(p);
+        else if (t && t === this.transport && this.readyState !== "closed") this._onPacket(t, p);
       },
       onDrain: () => {
         if (t !== this.transport) return;
@@ -154,9 +152,9 @@ export class Engine {
         else this._flush();
       },
       onClose: (reason, error) => {
-        if (t === this._cand) {
-          this._upgradeFailed(f, new TransportError(`Upgrade to ${f.name} failed: ${reason}`, f.name, { cause: error }));
-        } else if (t === this.transport) {
+        const up = cand();
+        if (up) up.onClose(reason, error);
+        else if (t === this.transport) {
           if (this.readyState === "closed") return this._release();
           this.transport = undefined;
           if (this.readyState === "open") return this._close(error ? "transport error" : "transport close", error);
@@ -238,7 +236,7 @@ export class Engine {
   private _flush(): void {
     const t = this.transport;
     const wb = this._wb;
-    if (!t || this._pausing || this._reading || !wb.length || !t.writable || this.readyState === "opening") return;
+    if (!t || this._up?.pausing || this._reading || !wb.length || !t.writable || this.readyState === "opening") return;
     if (!this._binary) {
       // Text transports can't carry a Blob: read it first, holding later packets so order is kept.
       const B = globalThis.Blob;
@@ -256,72 +254,39 @@ export class Engine {
         return;
       }
     }
-    t.send(this._duplex || wb.length === 1 ? ((this._wb = []), wb) : this._batch(wb));
-  }
-
-  /** The longest prefix of the write buffer that fits in one maxPayload-sized request (at least one packet). */
-  private _batch(wb: EnginePacket[]): EnginePacket[] {
-    const max = this.handshake?.maxPayload ?? 1e6;
-    let size = 0;
-    let i = 0;
-    for (; i < wb.length; i++) {
-      const d = wb[i]!.data;
-      size += 2 + (d === undefined ? 0 : typeof d === "string" ? utf8Length(d) : Math.ceil(byteLength(d) / 3) * 4);
-      if (i && size > max) break;
-    }
-    if (i === wb.length) {
-      this._wb = [];
-      return wb;
-    }
-    return wb.splice(0, i);
+    const n = this._duplex ? wb.length : batchLength(wb, this.handshake?.maxPayload ?? 1e6);
+    t.send(n === wb.length ? ((this._wb = []), wb) : wb.splice(0, n));
   }
 
   private _upgradeNext(): void {
     const step = this._upgrades.shift();
     if (!step || this.readyState !== "open") return;
-    const f = step.factory;
-    this._cand = this._create(f);
-    this._candTimer = setTimeout(
-      () => this._upgradeFailed(f, new TimeoutError(`Upgrade to ${f.name} at ${this.base} timed out: no 3probe within ${step.deadlineMs} ms`)),
-      step.deadlineMs,
-    );
-    this._cand.open();
+    this._up = new Upgrade(step.factory, this._create(step.factory), this);
+    this._up.start(step.deadlineMs);
   }
 
-  private _onProbe(f: TransportFactory, cand: Transport, p: EnginePacket): void {
-    if (p.type !== "pong" || p.data !== "probe") {
-      const got = `${p.type}${typeof p.data === "string" ? ` "${p.data.slice(0, 20)}"` : ""}`;
-      return this._upgradeFailed(f, new TransportError(`Upgrade to ${f.name} failed: expected 3probe, got ${got}`, f.name));
-    }
-    if (this._pausing) return; // a duplicate 3probe
-    clearTimeout(this._candTimer);
-    this._pausing = true;
+  /** @internal 3probe arrived and the old transport is paused: `5` goes first on the new one, then the rest. */
+  _switch(up: Upgrade): void {
+    if (this._up !== up || this.readyState !== "open") return;
+    this._up = undefined;
     const old = this.transport!;
-    const swap = () => {
-      if (this._cand !== cand || this.readyState !== "open") return;
-      this._cand = undefined;
-      this._pausing = false;
-      this._wb.unshift({ type: "upgrade" });
-      this._use(f, cand);
-      old.close();
-      this._upgrades = [];
-      this._h.onUpgrade(f.name, old.name);
-      this._h.onTransport(f.name, old.name, "upgrade");
-      this._flush();
-    };
-    if (old.pause) old.pause(swap);
-    else swap();
+    const name = up.factory.name;
+    this._wb.unshift({ type: "upgrade" });
+    this._use(up.factory, up.transport);
+    old.close();
+    this._upgrades = [];
+    this._h.onUpgrade(name, old.name);
+    this._h.onTransport(name, old.name, "upgrade");
+    this._flush();
   }
 
-  private _upgradeFailed(f: TransportFactory, error: Error): void {
-    const cand = this._cand;
-    if (!cand) return;
-    this._cand = undefined;
-    clearTimeout(this._candTimer);
-    cand.close();
-    this._h.onUpgradeError(f.name, error);
+  /** @internal */
+  _upgradeFailed(up: Upgrade, error: Error): void {
+    if (this._up !== up) return;
+    this._up = undefined;
+    this._h.onUpgradeError(up.factory.name, error);
     // Failing after the old transport paused leaves nothing to resume on: end the session, reconnect decides.
-    if (this._pausing) return this._close("transport error", error);
+    if (up.pausing) return this._close("transport error", error);
     this._upgradeNext();
   }
 
@@ -329,12 +294,10 @@ export class Engine {
     if (this.readyState === "closed") return;
     this.readyState = "closed";
     clearTimeout(this._pingTimer);
-    const cand = this._cand;
-    this._cand = undefined;
-    clearTimeout(this._candTimer);
-    cand?.close();
+    const up = this._up;
+    this._up = undefined;
+    up?.cancel();
     if (this._lingerTimer) {
-      this._pausing = false;
       this._flush();
       if (!this._wb.length && this.transport?.writable) this._release();
     } else this._release();
@@ -362,20 +325,4 @@ export function probeTransports(transports: readonly TransportFactory[], base: s
       return { supported: false, reason: `probe failed: ${(e as Error)?.message ?? e}` };
     }
   });
-}
-
-function utf8Length(s: string): number {
-  let n = s.length;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (c < 0x80) continue;
-    if (c < 0x800) n++;
-    else if (c >= 0xd800 && c < 0xdc00) (n += 2), i++; // a surrogate pair: 2 UTF-16 units, 4 bytes
-    else n += 2;
-  }
-  return n;
-}
-
-function byteLength(d: BinaryData): number {
-  return d instanceof ArrayBuffer || ArrayBuffer.isView(d) ? d.byteLength : d.size;
 }
