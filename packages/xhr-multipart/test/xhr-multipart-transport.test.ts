@@ -35,7 +35,7 @@ function start(base: string, sid?: string) {
   let id = sid;
   const context: TransportContext = {
     base,
-    query: () => (id ? { EIO: "4", sid: id } : { EIO: "4" }),
+    query: (): Record<string, string> => (id ? { EIO: "4", sid: id } : { EIO: "4" }),
     withCredentials: false,
     maxPayload: () => 1e6,
     global: globalThis,
