@@ -38,6 +38,25 @@ describe.each(Object.entries(paths))("%s", (_, setup) => {
     expect(toBase64(big.subarray(3, 6))).toBe(nodeB64(big.subarray(3, 6)));
   });
 
+  test("random near-base64 strings: accepted exactly when strictly valid, with the strict decoding", () => {
+    setup();
+    const strict = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}(?:==)?|[A-Za-z0-9+/]{3}=?)?$/;
+    fc.assert(
+      fc.property(fc.string({ unit: fc.constantFrom(..."AQIDwz09+/=-_ \n!é".split("")), maxLength: 14 }), (s) => {
+        let got: number[] | ProtocolError;
+        try {
+          got = Array.from(fromBase64(s));
+        } catch (error) {
+          expect(error).toBeInstanceOf(ProtocolError);
+          got = error as ProtocolError;
+        }
+        if (strict.test(s)) expect(got).toEqual(Array.from(NodeBuffer.from(s, "base64")));
+        else expect(got).toBeInstanceOf(ProtocolError);
+      }),
+      { numRuns: 3000 },
+    );
+  });
+
   const bad: Array<[string, RegExp]> = [
     ["AQ!D", /character "!" at byte 3/],
     ["AQ D", /character " " at byte 3/], // Buffer, atob and fromBase64 would all skip whitespace
