@@ -8,38 +8,21 @@ import type { Manager } from "./manager.js";
 import { ACK, BINARY_ACK, BINARY_EVENT, CONNECT, CONNECT_ERROR, DISCONNECT, EVENT, isReservedEvent, type SocketPacket } from "./socket-codec.js";
 import { SocketQueue } from "./socket-queue.js";
 
-/* eslint-disable @typescript-eslint/no-explicit-any -- listener types are chosen by the user */
-export type AuthData = Record<string, unknown>;
-export type Auth = AuthData | ((cb: (data: AuthData) => void) => void);
+import type {
+  Ack,
+  AllButLast,
+  AnyListener,
+  Auth,
+  AuthData,
+  ConnectError,
+  DecorateAcknowledgements,
+  FirstArg,
+  Last,
+  SocketOptions,
+  SocketReservedEvents,
+} from "./socket-types.js";
 
-export interface SocketOptions {
-  /** Sent with the namespace CONNECT; a function is called before each (re)connect. */
-  auth?: Auth;
-  /** Default ack timeout (ms); with it, ack callbacks receive `(err, ...args)`. */
-  ackTimeout?: number;
-  /** Resend an emit up to this many times until acked (at-least-once, in order, one in flight). */
-  retries?: number;
-}
-
-/** `connect_error`'s argument: the server's message, its `data` when a middleware gave some. */
-export type ConnectError = Error & { data?: unknown };
-
-export interface SocketReservedEvents {
-  connect: () => void;
-  connect_error: (err: ConnectError) => void;
-  disconnect: (reason: string, description?: unknown) => void;
-}
-
-type AnyListener = (event: string, ...args: any[]) => void;
-type Ack = ((...args: unknown[]) => void) & { withError?: boolean };
-type Last<T extends unknown[]> = T extends [...unknown[], infer L] ? L : any;
-type AllButLast<T extends unknown[]> = T extends [...infer H, unknown] ? H : any[];
-type FirstArg<T> = T extends (arg: infer A, ...rest: any[]) => unknown ? A : any;
-type ErrorFirst<P extends unknown[]> = P extends [...infer H, (...a: infer A) => infer R] ? [...H, (err: Error | null, ...a: A) => R] : P;
-/** The event map seen through `timeout(ms)`: every ack callback gets an error first. */
-export type DecorateAcknowledgements<M extends EventsMap> = {
-  [K in keyof M]: M[K] extends (...args: infer P) => infer R ? (...args: ErrorFirst<P>) => R : M[K];
-};
+export type { Auth, AuthData, ConnectError, DecorateAcknowledgements, SocketOptions, SocketReservedEvents } from "./socket-types.js";
 
 export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap = L> extends Emitter<L & SocketReservedEvents> {
   /** Session id of this namespace, from the server's CONNECT reply. */
