@@ -122,7 +122,9 @@ async function fallback() {
       tick();
     });
   }
-  const result = { firstEventMs: first, finalTransport: current(), finalAtMs: changes.at(-1)?.atMs ?? null, changes };
+  // Without an event the client never got anywhere: its current transport is only its latest attempt.
+  const final = first === null ? null : current();
+  const result = { firstEventMs: first, finalTransport: final, finalAtMs: final && (changes.at(-1)?.atMs ?? null), changes };
   socket.disconnect();
   return result;
 }
