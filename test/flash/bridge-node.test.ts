@@ -5,7 +5,7 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { connect, TimeoutError, TransportError, type Socket } from "@omnio/client";
-import { Server } from "@omnio/server";
+import { Server, type ServerOptions } from "@omnio/server";
 import { flashBridge } from "@omnio/flash-bridge";
 import { NodeBridge } from "../../packages/flash-bridge/test/node-bridge.js";
 import { waitFor, withDeadline } from "../harness/wait-for.js";
@@ -19,9 +19,9 @@ afterEach(async () => {
 
 const g = globalThis as unknown as Record<string, unknown>;
 
-async function start(options: ConstructorParameters<typeof Server>[0] = {}) {
+async function start(options: ServerOptions = {}) {
   const http: HttpServer = createServer();
-  const io = new Server(http, { flashPolicyPort: 0, ...(options as object) });
+  const io = new Server(http, { flashPolicyPort: 0, ...options });
   await new Promise<void>((ok) => http.listen(0, "127.0.0.1", ok));
   cleanup.push(() => io.close());
   const port = (http.address() as AddressInfo).port;
