@@ -4,7 +4,7 @@
 // @see https://github.com/socketio/engine.io-protocol#sessions  and  ../../../../shared/PROTOCOL.md §1
 
 import type { BinaryData, EnginePacket } from "./engine-codec.js";
-import { ProtocolError, TransportError } from "./errors.js";
+import { ProtocolError, TimeoutError, TransportError } from "./errors.js";
 import { planConnection, type UpgradeStep } from "./plan.js";
 import type { ProbeResult, Transport, TransportFactory, TransportName, TransportSink } from "./transport.js";
 import { Upgrade, type UpgradeHost } from "./upgrade.js";
@@ -39,6 +39,8 @@ export interface EngineHandler {
 
 /** How long a closing session may wait for its last packets (close packet included) to be written. */
 const LINGER_MS = 1000;
+/** A handshake that hangs this long moves on to the next candidate (the last one gets the connect timeout). */
+export const HANDSHAKE_DEADLINE_MS = 10_000;
 
 export class Engine implements UpgradeHost {
   readyState: "opening" | "open" | "closed" = "opening";
@@ -53,6 +55,7 @@ export class Engine implements UpgradeHost {
   private _binary = false;
   /** Writes held while a Blob is read for a text transport. */
   private _reading = false;
+  /** The heartbeat deadline; before the handshake, the handshake attempt's deadline. */
   private _pingTimer: ReturnType<typeof setTimeout> | undefined;
   private _pingDeadline = 0;
   private _lingerTimer: ReturnType<typeof setTimeout> | undefined;
@@ -124,7 +127,20 @@ export class Engine implements UpgradeHost {
       return queueMicrotask(() => this._close("transport error", error));
     }
     this._started = Date.now();
-    this._use(f, this._create(f)).open();
+    const t = this._use(f, this._create(f));
+    clearTimeout(this._pingTimer);
+    if (this._queue.length) {
+      // A silent hang is a failure too, when something else could be tried.
+      this._pingTimer = setTimeout(() => {
+        if (this.transport !== t || this.readyState !== "opening") return;
+        this.transport = undefined;
+        t.close();
+        const cause = new TimeoutError(`no open packet within ${HANDSHAKE_DEADLINE_MS} ms`);
+        this._errors.push(new TransportError(`Failed to open ${f.name} to ${this.base}: ${cause.message}`, f.name, { cause }));
+        this._next();
+      }, HANDSHAKE_DEADLINE_MS);
+    }
+    t.open();
   }
 
   private _use(f: TransportFactory, t: Transport): Transport {

@@ -1,6 +1,6 @@
 // The Engine.IO session against fake transports: handshake and fallback, heartbeat, write buffer, upgrade.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { Engine, type EngineHandler } from "../src/engine.js";
+import { Engine, HANDSHAKE_DEADLINE_MS, type EngineHandler } from "../src/engine.js";
 import { ProtocolError, TimeoutError, TransportError } from "../src/errors.js";
 import { DUPLEX, POLLING, fakeFactory, type FakeFactory } from "./helpers/fake-transport.js";
 
@@ -59,6 +59,25 @@ describe("handshake", () => {
     expect(ws.instances[0]!.opened).toBe(true);
     ws.instances[0]!.handshake();
     expect(h.calls[0]).toEqual(["onTransport", "websocket", null, "handshake"]);
+  });
+
+  it("moves on from a handshake that hangs, after HANDSHAKE_DEADLINE_MS, when another candidate remains", () => {
+    const e = openEngine();
+    vi.advanceTimersByTime(HANDSHAKE_DEADLINE_MS - 1);
+    expect(ws.instances).toHaveLength(0);
+    vi.advanceTimersByTime(1);
+    expect(poll.instances[0]!.closed).toBe(true);
+    expect(ws.instances).toHaveLength(1);
+    ws.instances[0]!.handshake();
+    expect(e.readyState).toBe("open");
+    expect(vi.getTimerCount()).toBe(1); // the heartbeat only
+  });
+
+  it("leaves the last candidate to the connect timeout", () => {
+    openEngine([ws]);
+    vi.advanceTimersByTime(60_000);
+    expect(ws.instances[0]!.closed).toBe(false);
+    expect(h.calls).toEqual([]);
   });
 
   it("fails with one TransportError carrying every attempt when all transports fail", async () => {
