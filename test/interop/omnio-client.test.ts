@@ -4,7 +4,7 @@
 // connection state recovery, and the CDN build.
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
-import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { Server, type Socket as ServerSocket } from "socket.io";
 import WebSocket from "ws";
 import { connect, type ConnectOptions, type Socket, type TransportFactory } from "@omnio/client";
@@ -222,6 +222,29 @@ describe("the CDN build (packages/omnio/dist/omnio.min.js) against socket.io@4.8
     } finally {
       s.disconnect();
       await stopPeer(peer);
+    }
+  });
+});
+
+describe("maxPayload with socket.io@4.8 (polling)", () => {
+  it("splits a burst into requests the server accepts (maxHttpBufferSize 1000)", async () => {
+    const http = createServer();
+    const io = new Server(http, { transports: ["polling"], maxHttpBufferSize: 1000 });
+    const got = collect<number>(20);
+    io.on("connection", (sock) => sock.on("big", (i: number) => got.push(i)));
+    await new Promise<void>((resolve) => http.listen(0, "127.0.0.1", resolve));
+    const s = client(`http://127.0.0.1:${(http.address() as AddressInfo).port}`, { transports: [polling()], reconnection: false });
+    try {
+      await waitFor(s, "connect");
+      expect(s.io.engine!.handshake!.maxPayload).toBe(1000);
+      const closed = vi.fn();
+      s.on("disconnect", closed);
+      for (let i = 0; i < 20; i++) s.emit("big", i, "x".repeat(300));
+      expect(await got.done).toEqual([...Array(20).keys()]);
+      expect(closed).not.toHaveBeenCalled();
+    } finally {
+      s.disconnect();
+      await new Promise<void>((resolve) => io.close(() => resolve()));
     }
   });
 });
