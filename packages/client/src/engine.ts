@@ -199,17 +199,15 @@ export class Engine implements UpgradeHost {
   }
 
   private _onPacket(t: Transport, p: EnginePacket): void {
+    // Before the open packet nothing else means anything; after it, a second one is ignored.
+    if (this.readyState === "opening") return p.type === "open" ? this._onHandshake(t, p.data) : undefined;
     switch (p.type) {
       case "message":
-        if (this.readyState === "open") this._h.onMessage(p.data ?? "");
-        return;
+        return this._h.onMessage(p.data ?? "");
       case "ping":
         this._resetPing();
         this._wb.push({ type: "pong" });
         return this._flush();
-      case "open":
-        if (this.readyState === "opening") this._onHandshake(t, p.data);
-        return;
       case "close":
         return this._close("transport close");
     }

@@ -241,7 +241,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
         const d = p.data as { message?: unknown; data?: unknown } | string | undefined;
         const message = typeof d === "string" ? d : String(d?.message ?? "connect error");
         const err: ConnectError = new OmnioError(message);
-        if (typeof d === "object") err.data = d.data;
+        if (d && typeof d === "object") err.data = d.data;
         return this._fire("connect_error", [err]);
       }
     }

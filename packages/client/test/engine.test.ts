@@ -102,6 +102,21 @@ describe("handshake", () => {
     expect(error.message).toMatch(/no supported transport.*websocket: fake: unsupported; polling: fake: unsupported/);
   });
 
+  it("ignores packets before the open packet, and a second open packet", () => {
+    const e = openEngine([ws]);
+    const t = ws.instances[0]!;
+    t.writable = true;
+    t.ctx.sink.onOpen();
+    for (const p of [{ type: "ping" }, { type: "message", data: "early" }, { type: "noop" }, { type: "pong" }] as const) {
+      expect(() => t.deliver(p)).not.toThrow();
+    }
+    expect(h.calls).toEqual([]);
+    t.deliver({ type: "open", data: JSON.stringify({ sid: "a", upgrades: [], pingInterval: 100, pingTimeout: 100 }) });
+    t.deliver({ type: "open", data: JSON.stringify({ sid: "b", upgrades: [], pingInterval: 100, pingTimeout: 100 }) });
+    expect(e.id).toBe("a");
+    expect(h.names()).toEqual(["onTransport", "onOpen"]);
+  });
+
   it("rejects a malformed open packet with a ProtocolError cause", () => {
     openEngine([ws]);
     const t = ws.instances[0]!;
