@@ -1,0 +1,202 @@
+// Unit tests of the flashsocket transport against a scripted bridge double: probe reasons, the contract's events,
+// text-only encoding, hostile input from the bridge, failures, and that close() leaves nothing behind.
+import { afterEach, describe, expect, it } from "vitest";
+import { TransportError, type EnginePacket, type TransportContext, type TransportSink } from "@omnio/client";
+import { flashBridge, type FlashBridge, type FlashBridgeCallbacks, type FlashBridgeEvent } from "../src/index.js";
+
+const g = globalThis as unknown as Record<string, unknown>;
+const callbacks = () => g.__omnioFlash as FlashBridgeCallbacks | undefined;
+
+/** A bridge whose sockets the test drives by hand. */
+class ScriptedBridge implements FlashBridge {
+  calls: unknown[][] = [];
+  queue: unknown[] = [];
+  sendResult: unknown = -1;
+  throwOn = "";
+  setCallerUrl(url: string) { this.calls.push(["setCallerUrl", url]); }
+  setDebug(on: boolean) { this.calls.push(["setDebug", on]); }
+  loadManualPolicyFile(url: string) { this.calls.push(["loadManualPolicyFile", url]); }
+  create(id: number, url: string, protocols: string[], proxyHost: string | null, proxyPort: number, headers: string | null) {
+    this.calls.push(["create", id, url, headers]);
+    if (this.throwOn === "create") throw new Error("create exploded");
+  }
+  send(id: number, data: string): number {
+    this.calls.push(["send", id, data]);
+    return this.sendResult as number;
+  }
+  close(id: number) { this.calls.push(["close", id]); }
+  receiveEvents(): FlashBridgeEvent[] {
+    const q = this.queue;
+    this.queue = [];
+    return q as FlashBridgeEvent[];
+  }
+  /** Queue events and notify, as the SWF does. */
+  emit(...events: unknown[]): boolean | undefined {
+    this.queue.push(...events);
+    return callbacks()?.__onFlashEvent();
+  }
+}
+
+function sinkRecorder() {
+  const log: Array<[string, ...unknown[]]> = [];
+  const sink: TransportSink = {
+    onOpen: () => log.push(["open"]),
+    onPacket: (p: EnginePacket) => log.push(["packet", p]),
+    onDrain: () => log.push(["drain"]),
+    onClose: (reason, error) => log.push(["close", reason, error]),
+  };
+  return { sink, log };
+}
+
+function context(sink: TransportSink, extra: Partial<TransportContext> = {}): TransportContext {
+  return {
+    base: "http://127.0.0.1:1234/socket.io/",
+    query: () => ({ EIO: "4" }),
+    withCredentials: false,
+    maxPayload: () => 1e6,
+    global: globalThis,
+    sink,
+    ...extra,
+  };
+}
+
+const tick = () => new Promise((r) => setTimeout(r, 0));
+async function until(check: () => boolean, what: string, ms = 2000) {
+  const end = Date.now() + ms;
+  while (!check()) {
+    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
+    await new Promise((r) => setTimeout(r, 5));
+  }
+}
+
+afterEach(() => {
+  expect(g.__omnioFlash).toBeUndefined(); // every test closed its transports
+});
+
+async function opened(bridge = new ScriptedBridge(), extra: Partial<TransportContext> = {}) {
+  const { sink, log } = sinkRecorder();
+  const t = flashBridge({ bridge }).create(context(sink, extra));
+  t.open();
+  await until(() => bridge.calls.some((c) => c[0] === "create"), "create");
+  const id = bridge.calls.find((c) => c[0] === "create")![1] as number;
+  bridge.emit({ type: "open", webSocketId: id, readyState: 1 });
+  await until(() => log.some((l) => l[0] === "open"), "open");
+  return { t, log, bridge, id };
+}
+
+describe("flashBridge() probe", () => {
+  const env = (global: object, url = "http://h/socket.io/") => ({ url: new URL(url), crossOrigin: false, global: global as typeof globalThis });
+  it("explains what it found", () => {
+    expect(flashBridge({ bridge: new ScriptedBridge() }).probe(env({}))).toEqual({ supported: true, reason: "bridge object passed in options" });
+    expect(flashBridge().probe(env({})).reason).toMatch(/no document/);
+    const doc = { document: {} };
+    expect(flashBridge().probe(env(doc)).supported).toBe(false);
+    expect(flashBridge().probe(env(doc)).reason).toMatch(/no Flash plugin, no Ruffle/);
+    expect(flashBridge().probe(env({ ...doc, RufflePlayer: {} }))).toEqual({ supported: true, reason: "Ruffle present on the page" });
+    expect(flashBridge({ ruffle: "/r/" }).probe(env(doc))).toEqual({ supported: true, reason: "Ruffle loadable from /r/" });
+    const plugin = { ...doc, navigator: { plugins: { namedItem: (n: string) => (n === "Shockwave Flash" ? {} : null) } } };
+    expect(flashBridge().probe(env(plugin))).toEqual({ supported: true, reason: "Flash plugin registered" });
+    expect(flashBridge({ ruffle: "/r/" }).probe(env(doc, "https://h/socket.io/")).reason).toMatch(/ws:\/\/ only/);
+  });
+  it("has the flashsocket traits", () => {
+    expect(flashBridge().name).toBe("flashsocket");
+    expect(flashBridge().traits).toEqual({ duplex: true, streaming: false, binary: false, crossOrigin: "bridge", handshake: true });
+  });
+});
+
+describe("FlashSocketTransport", () => {
+  it("opens the flashsocket URL, sends URI-encoded text, binary as b<base64>, decodes messages", async () => {
+    const { t, log, bridge, id } = await opened(new ScriptedBridge(), { extraHeaders: { "X-A": "1\r\nInjected: yes" } });
+    const create = bridge.calls.find((c) => c[0] === "create")!;
+    expect(create[2]).toBe("ws://127.0.0.1:1234/socket.io/?EIO=4&transport=flashsocket");
+    expect(create[3]).toBe("X-A: 1Injected: yes\r\n");
+    t.send([{ type: "message", data: "é 😀%" }, { type: "message", data: new Uint8Array([1, 2, 3]).buffer }, { type: "message", data: "x\uD800" }]);
+    const sends = bridge.calls.filter((c) => c[0] === "send").map((c) => decodeURIComponent(c[2] as string));
+    expect(sends).toEqual(["4é 😀%", "bAQID", "4x\uFFFD"]);
+    await until(() => log.some((l) => l[0] === "drain"), "drain");
+    bridge.emit({ type: "message", webSocketId: id, readyState: 1, message: encodeURIComponent("4hi ✓") }, { type: "message", webSocketId: id, readyState: 1, message: "bAQID" });
+    await until(() => log.filter((l) => l[0] === "packet").length === 2, "2 packets");
+    const packets = log.filter((l) => l[0] === "packet").map((l) => l[1] as EnginePacket);
+    expect(packets[0]).toEqual({ type: "message", data: "hi ✓" });
+    expect(new Uint8Array(packets[1]!.data as ArrayBuffer)).toEqual(new Uint8Array([1, 2, 3]));
+    t.close();
+    expect(bridge.calls.at(-1)).toEqual(["close", id]);
+  });
+
+  it("ignores junk from the bridge and fails cleanly on an undecodable message", async () => {
+    const { log, bridge, id } = await opened();
+    bridge.emit(null, 5, "x", { type: "nope", webSocketId: id }, { type: "message" }, { type: "message", webSocketId: 999, message: "4x" });
+    bridge.queue = [];
+    await tick();
+    await tick();
+    expect(log.filter((l) => l[0] === "packet" || l[0] === "close")).toEqual([]);
+    bridge.emit({ type: "message", webSocketId: id, readyState: 1, message: "%E0%A4%A" });
+    await until(() => log.some((l) => l[0] === "close"), "close");
+    const [, reason, error] = log.find((l) => l[0] === "close")!;
+    expect(reason).toBe("parse error");
+    expect(error).toBeInstanceOf(TransportError);
+  });
+
+  it("a clean server close is 'transport close' without error; a failed open is a TransportError naming the URL", async () => {
+    const a = await opened();
+    a.bridge.emit({ type: "close", webSocketId: a.id, readyState: 3, code: 1000, reason: "", wasClean: true });
+    await until(() => a.log.some((l) => l[0] === "close"), "close");
+    expect(a.log.at(-1)).toEqual(["close", "transport close", undefined]);
+
+    const bridge = new ScriptedBridge();
+    const { sink, log } = sinkRecorder();
+    const t = flashBridge({ bridge }).create(context(sink));
+    t.open();
+    await until(() => bridge.calls.some((c) => c[0] === "create"), "create");
+    bridge.emit({ type: "error", webSocketId: 1, readyState: 3 }, { type: "close", webSocketId: 1, readyState: 3, code: 1006, reason: "refused", wasClean: false });
+    await until(() => log.some((l) => l[0] === "close"), "close");
+    const error = log[0]![2] as TransportError;
+    expect(error.message).toBe("Failed to open flashsocket to ws://127.0.0.1:1234/socket.io/?EIO=4&transport=flashsocket: (code 1006: refused)");
+    expect(error.transport).toBe("flashsocket");
+  });
+
+  it("fails on a bridge that throws or refuses a send, and on a second bridge under the same jsObject", async () => {
+    const bridge = new ScriptedBridge();
+    bridge.throwOn = "create";
+    const { sink, log } = sinkRecorder();
+    flashBridge({ bridge }).create(context(sink)).open();
+    await until(() => log.some((l) => l[0] === "close"), "close");
+    expect((log[0]![2] as Error).message).toMatch(/create flashsocket .*: the bridge threw: create exploded/);
+
+    const b = await opened();
+    const other = sinkRecorder();
+    flashBridge({ bridge: new ScriptedBridge() }).create(context(other.sink)).open();
+    await until(() => other.log.some((l) => l[0] === "close"), "clash");
+    expect((other.log[0]![2] as Error).message).toMatch(/already serves another bridge/);
+    b.bridge.sendResult = 12;
+    b.t.send([{ type: "message", data: "x" }]);
+    await until(() => b.log.some((l) => l[0] === "close"), "close");
+    expect((b.log.at(-1)![2] as Error).message).toMatch(/the bridge returned 12/);
+  });
+
+  it("shares one bridge between sockets: callbacks stay until the last one closes; events after close are dropped", async () => {
+    const bridge = new ScriptedBridge();
+    const f = flashBridge({ bridge });
+    const one = sinkRecorder();
+    const two = sinkRecorder();
+    const a = f.create(context(one.sink));
+    const b = f.create(context(two.sink));
+    a.open();
+    b.open();
+    await until(() => bridge.calls.filter((c) => c[0] === "create").length === 2, "two creates");
+    expect(bridge.calls.filter((c) => c[0] === "setCallerUrl")).toHaveLength(1);
+    a.close();
+    expect(typeof g.__omnioFlash).toBe("object");
+    expect(bridge.emit({ type: "open", webSocketId: 1, readyState: 1 })).toBe(true);
+    await tick();
+    await tick();
+    expect(one.log).toEqual([]);
+    b.close();
+    expect(g.__omnioFlash).toBeUndefined();
+  });
+
+  it("does nothing at import time", async () => {
+    expect(g.__omnioFlash).toBeUndefined();
+    expect(g.RufflePlayer).toBeUndefined();
+  });
+});
