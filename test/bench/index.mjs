@@ -17,8 +17,8 @@ import { startChromium } from "./lib/browser.mjs";
 import { markdown, saveResults, updateReadme, writeChart } from "./lib/report.mjs";
 
 const SECTIONS = { codec, node, chromium: chromiumSection, fallback, flash, sizes };
-const NEEDS_SERVERS = new Set(["node", "chromium", "fallback"]);
-const NEEDS_BROWSER = new Set(["chromium", "fallback"]);
+const NEEDS_SERVERS = new Set(["node", "chromium", "fallback", "flash"]);
+const NEEDS_BROWSER = new Set(["chromium", "fallback", "flash"]);
 const LIMIT_MS = 10 * 60_000;
 
 const args = process.argv.slice(2);

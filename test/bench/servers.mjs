@@ -1,6 +1,6 @@
 // The benchmark's servers, in a child process of `index.mjs` so their CPU never shares the measured client's
 // thread: a stock socket.io@4.8 server, the @omnio/server reference server and a raw `ws` server (the ceiling),
-// each on its own loopback port 0. The two Socket.IO servers also serve the benchmark page (same origin, with
+// each on its own loopback port 0 (@omnio/server with every transport, the Flash bridge's SWF and socket proxy included). The two Socket.IO servers also serve the benchmark page (same origin, with
 // COOP/COEP so the page is cross-origin isolated and gets 5 µs timers) and take the page's samples by POST,
 // which this process relays to the parent. Stops when the parent says so or goes away, or after 15 minutes.
 import { createServer } from "node:http";
@@ -13,8 +13,8 @@ import { Server as OmnioServer } from "../../packages/server/dist/index.mjs";
 
 const ROOT = resolve(fileURLToPath(new URL("../..", import.meta.url)));
 /** Only these trees are served: the page, built packages and the peers' browser bundles. */
-const SERVED = [/^\/test\/bench\/page\//, /^\/packages\/[a-z-]+\/dist\//, /^\/node_modules\/(mitt|socket\.io-client)\/dist\//];
-const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript", ".map": "application/json" };
+const SERVED = [/^\/test\/bench\/page\//, /^\/packages\/[a-z-]+\/dist\//, /^\/node_modules\/(mitt|socket\.io-client)\/dist\//, /^\/node_modules\/@ruffle-rs\/ruffle\//];
+const TYPES = { ".html": "text/html; charset=utf-8", ".js": "text/javascript", ".mjs": "text/javascript", ".map": "application/json", ".wasm": "application/wasm" };
 const now = () => performance.timeOrigin + performance.now();
 const send = (msg) => process.connected && process.send(msg);
 

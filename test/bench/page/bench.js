@@ -14,7 +14,10 @@ const FACTORIES = {
   "xhr-multipart": ["@omnio/xhr-multipart", "xhrMultipart"],
   htmlfile: ["@omnio/iframe", "iframe"],
   jsonp: ["@omnio/jsonp", "jsonp"],
+  flashsocket: ["@omnio/flash-bridge", "flashBridge"],
 };
+/** Factory options: the Flash bridge runs bridge.swf under Ruffle, loaded from the repo's node_modules. */
+const FACTORY_OPTIONS = { flashsocket: { ruffle: "/node_modules/@ruffle-rs/ruffle/" } };
 
 function loadScript(src) {
   return new Promise((resolve, reject) => {
@@ -38,7 +41,7 @@ async function open(options) {
     const [{ connect }, mod] = await Promise.all([import("@omnio/client"), import(FACTORIES[options.transport][0])]);
     const factory = mod[FACTORIES[options.transport][1]];
     const t0 = now();
-    const socket = connect(location.origin, { forceNew: true, reconnection: false, transports: [factory()] });
+    const socket = connect(location.origin, { forceNew: true, reconnection: false, transports: [factory(FACTORY_OPTIONS[options.transport])] });
     return { socket, t0, transport: () => socket.io.transport };
   }
   const { io } = await import("omnio");
@@ -52,9 +55,22 @@ const timeout = (ms, what) => new Promise((_, reject) => setTimeout(() => reject
 /** Steady stream and bursts, server → page. */
 async function latency() {
   const transport = q.get("transport");
-  const { socket, t0, transport: current } = await open({ transport, sio: { transports: [transport], reconnection: false } });
-  await Promise.race([new Promise((r) => socket.once("connect", r)), timeout(15_000, "connect")]);
-  const connectMs = now() - t0;
+  const connectTo = async () => {
+    const opened = await open({ transport, sio: { transports: [transport], reconnection: false } });
+    const welcome = new Promise((r) => opened.socket.once("welcome", () => r(now() - opened.t0)));
+    await Promise.race([new Promise((r) => opened.socket.once("connect", r)), timeout(30_000, "connect")]);
+    return { ...opened, connectMs: now() - opened.t0, firstEventMs: await Promise.race([welcome, timeout(10_000, "welcome")]) };
+  };
+  const { socket, transport: current, connectMs, firstEventMs } = await connectTo();
+  // A second socket while the first is up: io() → first event with whatever the first one loaded (the Flash
+  // bridge's SWF and Ruffle) already there.
+  let second = null;
+  if (q.get("second") === "1") {
+    const s2 = await connectTo();
+    second = { connectMs: s2.connectMs, firstEventMs: s2.firstEventMs };
+    s2.socket.disconnect();
+  }
+  const nBursts = Number(q.get("bursts") ?? 3);
   let sink = null;
   socket.on("t", (m) => sink?.(m, now()));
   /** Collects `n` "t" events after `start()`; resolves with [message, arrival] pairs (partial at the deadline). */
@@ -75,12 +91,14 @@ async function latency() {
   };
   // Untimed warm-up (JIT, connection), then the measured passes.
   await steady(50);
-  await burst(1000);
+  if (nBursts) await burst(1000);
   const s = await steady(300);
   const bursts = [];
-  for (let i = 0; i < 3; i++) bursts.push(await burst(1000));
+  for (let i = 0; i < nBursts; i++) bursts.push(await burst(1000));
   const result = {
     connectMs,
+    firstEventMs,
+    second,
     transport: current(),
     steady: s.map(([m, at]) => at - m.sent),
     steadyLost: 300 - s.length,
