@@ -13,6 +13,8 @@ const FILES: Record<string, string> = {
   "socket.io.min.js": "omnio.min.js",
   "socket.io.js.map": "omnio.min.js.map",
   "socket.io.min.js.map": "omnio.min.js.map",
+  // what the file's own `//# sourceMappingURL=` comment asks for, resolved next to the served script
+  "omnio.min.js.map": "omnio.min.js.map",
 };
 
 function distDir(): string {
