@@ -21,7 +21,12 @@ export async function measurePage({ servers, chromium }, origin, params, ms = 90
   const run = `r${++runs}`;
   const url = `${origin}/test/bench/page/bench.html?${new URLSearchParams({ run, ...params })}`;
   const samples = servers.samples(ms, `samples of ${url}`, run);
-  return chromium.runPage(url, samples);
+  try {
+    return await chromium.runPage(url, samples);
+  } catch (error) {
+    // A page that never reported (crash, hang) is one failed setting, not a failed section.
+    return { run, error: String(error?.message ?? error) };
+  }
 }
 
 export async function run(ctx) {

@@ -84,3 +84,5 @@ if (full || args.includes("--readme")) {
   log("README.md (Benchmarks) and docs/bench.svg updated");
 }
 log(`results in test/bench/results.json; total ${env.seconds.toFixed(0)} s`);
+// Children are stopped and the browser closed; a client socket a failed phase left behind must not keep the run alive.
+process.exit(Object.values(results).some((r) => r.error) ? 1 : 0);

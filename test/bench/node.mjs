@@ -11,11 +11,11 @@ import { connect } from "../../packages/client/dist/index.mjs";
 import { websocket } from "../../packages/websocket/dist/index.mjs";
 import { polling } from "../../packages/polling/dist/index.mjs";
 import { loadSocketIoClient } from "./lib/sio-production.mjs";
-import { deadline, fixed, goal, kilo, median, once, quantile, ratio, turn } from "./lib/stats.mjs";
+import { deadline, fixed, goal, kilo, median, once, quantile, turn } from "./lib/stats.mjs";
 
 export const title = "Node: client → server events, acks, connect (WebSocket and long polling)";
 
-const ROUNDS = 3;
+const ROUNDS = 5;
 const EVENTS = { websocket: 60_000, polling: 60_000 };
 const ACKS = 2000;
 const CONNECTS = 20;
@@ -128,28 +128,48 @@ export async function run({ servers, log = () => {} }) {
       }
     }
   }
+  // A setting that fails (broken client, lost events) becomes an error row; the others still run.
+  const guard = async (s, what, phase) => {
+    if (s.error) return null;
+    try {
+      return await phase();
+    } catch (error) {
+      s.error = `${what}: ${error?.message ?? error}`;
+      log(`node: ${s.client} ${s.transport} on ${s.server}: ${s.error}`);
+      return null;
+    }
+  };
   log(`node: warm-up over ${settings.length} settings`);
   for (const s of settings) {
-    await throughput(s.make, 10_000);
-    await deadline(acks(s.make, 200), 60_000, `${s.client} warm-up acks`);
-    await deadline(connects(s.make, 3), 60_000, `${s.client} warm-up connects`);
+    await guard(s, "warm-up", async () => {
+      await deadline(throughput(s.make, 10_000), 60_000, `${s.client} warm-up events`);
+      await deadline(acks(s.make, 200), 60_000, `${s.client} warm-up acks`);
+      await deadline(connects(s.make, 3), 60_000, `${s.client} warm-up connects`);
+    });
   }
   for (let r = 0; r < ROUNDS; r++) {
     const order = settings.map((_, i) => settings[(i + r) % settings.length]);
     for (const s of order) {
-      const t = await throughput(s.make, EVENTS[s.transport]);
-      if (t.transport !== s.transport) throw new Error(`${s.client} ran on ${t.transport}, not ${s.transport}`);
-      s.tp.push(t.eventsPerSec);
-      s.cpu.push(t.cpuUsPerEvent);
+      await guard(s, "events", async () => {
+        const t = await deadline(throughput(s.make, EVENTS[s.transport]), 120_000, `${s.client} events`);
+        if (t.transport !== s.transport) throw new Error(`${s.client} ran on ${t.transport}, not ${s.transport}`);
+        s.tp.push(t.eventsPerSec);
+        s.cpu.push(t.cpuUsPerEvent);
+      });
     }
     log(`node: throughput round ${r + 1}/${ROUNDS} done`);
   }
   const rows = [];
   for (const s of settings) {
-    const rtts = await deadline(acks(s.make, ACKS), 120_000, `${s.client} acks`);
-    const conn = await deadline(connects(s.make, CONNECTS), 60_000, `${s.client} connects`);
+    const rtts = await guard(s, "acks", () => deadline(acks(s.make, ACKS), 120_000, `${s.client} acks`));
+    const conn = await guard(s, "connects", () => deadline(connects(s.make, CONNECTS), 60_000, `${s.client} connects`));
+    const server = s.server === "stock" ? "socket.io@4.8" : "@omnio/server";
+    if (s.error) {
+      rows.push({ server, transport: s.transport, client: s.client, error: s.error });
+      continue;
+    }
     rows.push({
-      server: s.server === "stock" ? "socket.io@4.8" : "@omnio/server",
+      server,
       transport: s.transport,
       client: s.client,
       eventsPerSec: median(s.tp),
@@ -164,9 +184,10 @@ export async function run({ servers, log = () => {} }) {
 
 /** Ratios against socket.io-client (same server + transport) and raw ws (its own server), and the goals. */
 function withGoals(rows) {
-  const raw = rows.find((r) => r.client === "raw ws");
+  const raw = rows.find((r) => r.client === "raw ws" && !r.error);
   for (const r of rows) {
-    const peer = rows.find((p) => p.client === "socket.io-client" && p.server === r.server && p.transport === r.transport);
+    if (r.error) continue;
+    const peer = rows.find((p) => p.client === "socket.io-client" && p.server === r.server && p.transport === r.transport && !p.error);
     r.vsRawWs = raw ? r.eventsPerSec / raw.eventsPerSec : null;
     r.cpuVsSocketIoClient = peer ? r.cpuUsPerEvent / peer.cpuUsPerEvent : null;
     r.throughputVsSocketIoClient = peer ? r.eventsPerSec / peer.eventsPerSec : null;
@@ -187,6 +208,10 @@ export function format(rows) {
     "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
   ];
   for (const r of rows) {
+    if (r.error) {
+      lines.push(`| ${r.server} | ${r.transport} | ${r.client} | not measured: ${r.error.replace(/\|/g, "/")} | | | | | | | |`);
+      continue;
+    }
     const g = r.goals;
     const goals = g ? [g.throughputAtLeast095RawWs, g.cpuAtMost075SocketIoClient, g.ackP50AtMost009ms].map((x) => (x === null ? "n/a" : goal(x))).join(" · ") : "";
     const vsPeer = r.client === "socket.io-client" || r.client === "raw ws" ? "" : fixed(r.throughputVsSocketIoClient) + "×";

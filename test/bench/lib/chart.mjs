@@ -32,7 +32,7 @@ export function panelsFrom(sections) {
 
 export function renderChart(panels, subtitle) {
   const parts = [];
-  let y = 44;
+  let y = 60;
   for (const p of panels) {
     const scale = p.scale ?? 1;
     const max = Math.max(...p.bars.map((b) => b.value * scale));
@@ -44,7 +44,7 @@ export function renderChart(panels, subtitle) {
       parts.push(
         `<text x="${LABEL_W - 6}" y="${y + 12}" class="l">${esc(b.label)}</text>`,
         `<rect x="${LABEL_W}" y="${y}" width="${w.toFixed(1)}" height="${BAR_H}" fill="${COLORS[b.client] ?? "#999"}"/>`,
-        `<text x="${(LABEL_W + w + 5).toFixed(1)}" y="${y + 12}" class="v">${v.toFixed(p.digits ?? (v >= 100 ? 0 : 2))} ${esc(p.unit)}</text>`,
+        `<text x="${(LABEL_W + w + 5).toFixed(1)}" y="${y + 12}" class="v">${v.toFixed(p.digits ?? (v >= 100 ? 0 : v >= 10 ? 1 : 2))} ${esc(p.unit)}</text>`,
       );
       y += BAR_H + GAP;
     }

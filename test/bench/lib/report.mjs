@@ -50,12 +50,15 @@ export function markdown(env, sections, order) {
 
 /** Replaces the text between the markers (adds a "## Benchmarks" section with markers when there are none). */
 export function updateReadme(body) {
-  const text = readFileSync(README, "utf8");
+  writeFileSync(README, replaceSection(readFileSync(README, "utf8"), body));
+}
+
+/** `text` with `body` between the markers; the rest of the text untouched. */
+export function replaceSection(text, body) {
   const block = `${START}\n${body}\n${END}`;
   const i = text.indexOf(START);
   const j = text.indexOf(END);
-  const next = i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + END.length) : `${text.trimEnd()}\n\n## Benchmarks\n\n${block}\n`;
-  writeFileSync(README, next);
+  return i >= 0 && j > i ? text.slice(0, i) + block + text.slice(j + END.length) : `${text.trimEnd()}\n\n## Benchmarks\n\n${block}\n`;
 }
 
 export function writeChart(env, sections) {
