@@ -56,11 +56,29 @@ export class Emitter<M extends EventsMap> {
     return !!this._m.all.get(event)?.length;
   }
 
-  /** Call `event`'s listeners with `args` (an array, so the hot path allocates nothing more). */
+  /**
+   * Call `event`'s listeners with `args` (an array, so the hot path allocates nothing more). A listener that
+   * throws is reported as uncaught, and neither its neighbours nor the caller (a transport) are disturbed.
+   */
   protected _fire(event: string, args: unknown[]): void {
     const list = this._m.all.get(event) as Stored[] | undefined;
     if (!list) return;
-    if (list.length === 1) list[0]!.apply(this, args);
-    else for (const h of list.slice()) h.apply(this, args);
+    for (const h of list.length === 1 ? list : list.slice()) {
+      try {
+        h.apply(this, args);
+      } catch (e) {
+        rethrow(e);
+      }
+    }
   }
+}
+
+/** Report an error from user code the way the platform reports uncaught ones, outside our call stack. */
+export function rethrow(e: unknown): void {
+  const report = (globalThis as { reportError?: (e: unknown) => void }).reportError;
+  if (report) report(e);
+  else
+    setTimeout(() => {
+      throw e;
+    });
 }

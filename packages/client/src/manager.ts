@@ -3,7 +3,7 @@
 // @see https://socket.io/docs/v4/client-api/#manager
 
 import { Backoff } from "./backoff.js";
-import { Emitter } from "./emitter.js";
+import { Emitter, rethrow } from "./emitter.js";
 import { Engine, probeTransports } from "./engine.js";
 import { TimeoutError, TransportError } from "./errors.js";
 import type { RankingRow } from "./ranking.js";
@@ -153,10 +153,8 @@ export class Manager extends Emitter<ManagerEvents> {
           try {
             s._onPacket(p!);
           } catch (e) {
-            // A throwing listener is reported like an uncaught error without leaving the transport half-way.
-            setTimeout(() => {
-              throw e;
-            });
+            // A throwing ack callback or catch-all listener must not leave the transport half-way.
+            rethrow(e);
           }
         },
         onClose: (reason, error) => {

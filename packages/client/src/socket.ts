@@ -2,7 +2,7 @@
 // retries), buffering while disconnected, volatile emits, catch-all listeners. Mirrors socket.io-client v4.
 // @see https://github.com/socketio/socket.io-protocol (v5)  ·  https://socket.io/docs/v4/client-api/#socket
 
-import { Emitter, type DefaultEventsMap, type EventNames, type EventParams, type EventsMap } from "./emitter.js";
+import { Emitter, rethrow, type DefaultEventsMap, type EventNames, type EventParams, type EventsMap } from "./emitter.js";
 import { OmnioError, TimeoutError } from "./errors.js";
 import type { Manager } from "./manager.js";
 import { ACK, BINARY_ACK, BINARY_EVENT, CONNECT, CONNECT_ERROR, DISCONNECT, EVENT, isReservedEvent, type SocketPacket } from "./socket-codec.js";
@@ -169,7 +169,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
 
   /** @internal Write one EVENT now (the caller checked the session). */
   _send(packet: SocketPacket): void {
-    if (this._anyOut.length) for (const l of this._anyOut.slice()) l.apply(this, packet.data as [string]);
+    if (this._anyOut.length) this._each(this._anyOut, packet.data as unknown[]);
     this.io._packet(packet);
   }
 
@@ -277,9 +277,20 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   }
 
   private _onEvent(args: unknown[]): void {
-    if (this._any.length) for (const l of this._any.slice()) l.apply(this, args as [string]);
+    if (this._any.length) this._each(this._any, args);
     if (this._pid && typeof args[args.length - 1] === "string") this._offset = args[args.length - 1] as string;
     this._fire(args.shift() as string, args);
+  }
+
+  /** Call catch-all listeners; one that throws is reported and the others still run. */
+  private _each(list: AnyListener[], args: unknown[]): void {
+    for (const l of list.slice()) {
+      try {
+        l.apply(this, args as [string]);
+      } catch (e) {
+        rethrow(e);
+      }
+    }
   }
 
   /** The ack function handed to a listener: answers once. */

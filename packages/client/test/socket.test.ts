@@ -111,6 +111,33 @@ describe("receive", () => {
     expect(log).toHaveLength(4);
   });
 
+  it("a throwing listener is reported as uncaught, without skipping its neighbours or breaking the session", async () => {
+    const s = open();
+    await tick();
+    const reported: unknown[] = [];
+    vi.stubGlobal("reportError", (e: unknown) => reported.push(e));
+    try {
+      const after = vi.fn();
+      s.on("e", () => {
+        throw new Error("listener bug");
+      });
+      s.on("e", after);
+      s.onAny(() => {
+        throw new Error("any bug");
+      });
+      expect(() => push('2["e"]')).not.toThrow();
+      expect(after).toHaveBeenCalledTimes(1);
+      expect(reported.map((e) => (e as Error).message)).toEqual(["any bug", "listener bug"]);
+      s.offAny();
+      push('2["e"]');
+      expect(reported.map((e) => (e as Error).message)).toEqual(["any bug", "listener bug", "listener bug"]);
+      expect(after).toHaveBeenCalledTimes(2);
+      expect(s.connected).toBe(true);
+    } finally {
+      vi.unstubAllGlobals();
+    }
+  });
+
   it("answers a server ack once, with the packet's id and namespace", async () => {
     const s = open({}, "http://example.test/chat");
     await tick();
