@@ -1,0 +1,210 @@
+// The `npm start` demo (demo/) in real Chromium: two pages chat through the demo server on every transport in
+// turn (forced with the panel's "Only" buttons), with delivery ticks, the typing indicator, a binary file share,
+// the fallback under "network weather", and messages written offline delivered after the reconnection.
+// Screenshots for the README (demo/screenshots/) are written only with OMNIO_SCREENSHOTS=1.
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { existsSync } from "node:fs";
+import { createHash } from "node:crypto";
+import { fileURLToPath } from "node:url";
+import type { BrowserContext, Page } from "playwright-core";
+import { startDemo, type Demo } from "../../demo/server.mjs";
+import { newPage } from "../helpers/browser.js";
+
+const UMD = fileURLToPath(new URL("../../packages/omnio/dist/omnio.min.js", import.meta.url));
+const RUFFLE = existsSync(fileURLToPath(new URL("../../node_modules/@ruffle-rs/ruffle/ruffle.js", import.meta.url)));
+const SHOTS = process.env.OMNIO_SCREENSHOTS === "1";
+const shot = (name: string) => fileURLToPath(new URL(`../../demo/screenshots/${name}`, import.meta.url));
+
+// Ruffle needs seconds to start bridge.swf on a busy machine; the others connect in well under a second.
+const CONNECT_MS = 30_000;
+const FLASH_MS = 60_000;
+const DELIVERY_MS = 15_000;
+
+/** A 2×2 PNG (red, green, blue, white). */
+const PNG = Buffer.from(
+  "iVBORw0KGgoAAAANSUhEUgAAAAIAAAACCAIAAAD91JpzAAAAFklEQVR4nGP4z8DAwMDAxMDAwMDAAAANHQEDasKb6QAAAABJRU5ErkJggg==",
+  "base64",
+);
+
+interface Chat {
+  context: BrowserContext;
+  page: Page;
+  errors: Error[];
+}
+
+let demo: Demo;
+const opened: Chat[] = [];
+
+beforeAll(async () => {
+  demo = await startDemo({ port: 0, host: "127.0.0.1" });
+});
+afterAll(async () => {
+  for (const c of opened.splice(0)) await c.context.close();
+  await demo?.close();
+});
+
+async function openChat(nick: string, viewport = { width: 1280, height: 800 }): Promise<Chat> {
+  const chat = await newPage();
+  opened.push(chat);
+  await chat.page.setViewportSize(viewport);
+  await chat.page.goto(`${demo.url}/`);
+  await chat.page.fill("#nick", nick);
+  await chat.page.click("#login button[type=submit]");
+  await connectedOn(chat.page, null, CONNECT_MS);
+  return chat;
+}
+
+/** Connected, upgrades done, and the panel says so: on `name`, or on any of `name` when a list. */
+async function connectedOn(page: Page, name: string | string[] | null, ms: number): Promise<string> {
+  const names = name === null ? null : Array.isArray(name) ? name : [name];
+  const handle = await page.waitForFunction(
+    (wanted) => {
+      const d = (window as unknown as { demo?: { socket?: { connected: boolean; io: { transport: string | null } } } }).demo;
+      const t = d?.socket?.connected ? d.socket.io.transport : null;
+      if (!t || (wanted && !wanted.includes(t))) return false;
+      return document.getElementById("current-transport")?.textContent === t && t;
+    },
+    names,
+    { timeout: ms, polling: 100 },
+  );
+  return (await handle.jsonValue()) as string;
+}
+
+async function say(from: Page, to: Page, text: string): Promise<void> {
+  await from.fill("#text", text);
+  await from.press("#text", "Enter");
+  await to.waitForFunction((t) => [...document.querySelectorAll("#messages li.other .text")].some((e) => e.textContent === t), text, {
+    timeout: DELIVERY_MS,
+  });
+  await delivered(from, text);
+}
+
+function delivered(page: Page, text: string, ms = DELIVERY_MS) {
+  return page.waitForFunction(
+    (t) =>
+      [...document.querySelectorAll<HTMLElement>("#messages li.own")].some(
+        (li) => li.querySelector(".text")?.textContent === t && li.querySelector<HTMLElement>(".state")?.dataset.state === "delivered",
+      ),
+    text,
+    { timeout: ms },
+  );
+}
+
+const history = (page: Page) => page.$$eval("#history li", (lis) => lis.map((li) => li.textContent ?? ""));
+
+describe.skipIf(!existsSync(UMD))("the demo", () => {
+  it("serves the seed example at /example", async () => {
+    const res = await fetch(`${demo.url}/example`);
+    expect(res.status).toBe(200);
+    expect(await res.text()).toContain("the seed example");
+  });
+
+  it("chats between two pages on every transport in turn, forced by the panel", { timeout: 300_000 }, async () => {
+    const alice = await openChat("alice");
+    const bob = await openChat("bob");
+    await alice.page.waitForFunction(() => document.getElementById("members")?.textContent?.includes("bob"), undefined, { timeout: DELIVERY_MS });
+    const transports = ["websocket", "flashsocket", "xhr-multipart", "htmlfile", "polling", "jsonp"].filter((t) => RUFFLE || t !== "flashsocket");
+    for (const name of transports) {
+      const ms = name === "flashsocket" ? FLASH_MS : CONNECT_MS;
+      for (const c of [alice, bob]) await c.page.click(`#ranking li[data-transport="${name}"] button.only`);
+      for (const c of [alice, bob]) await connectedOn(c.page, name, ms);
+      // the panel: this row in use, every other one switched off, the history names it
+      expect(await alice.page.getAttribute(`#ranking li[data-transport="${name}"]`, "data-state")).toBe("current");
+      expect(await alice.page.$$eval("#ranking li[data-state=off]", (lis) => lis.length)).toBe(5);
+      expect((await history(alice.page)).some((h) => h.includes("transport") && h.includes(name))).toBe(true);
+      await say(alice.page, bob.page, `hello bob over ${name}`);
+      await say(bob.page, alice.page, `hi alice, ${name} here too`);
+    }
+    for (const c of [alice, bob]) expect(c.errors).toEqual([]);
+  });
+
+  it("shows typing, shares an image as binary, joins and leaves rooms", { timeout: 120_000 }, async () => {
+    const alice = await openChat("alice2");
+    const bob = await openChat("bob2", { width: 390, height: 844 });
+    // rooms: both join #design; alice's notice of bob's arrival comes through the room broadcast
+    for (const c of [alice, bob]) {
+      await c.page.fill("#room-name", "design");
+      await c.page.press("#room-name", "Enter");
+      await c.page.waitForFunction(() => document.getElementById("room-title")?.textContent === "#design", undefined, { timeout: DELIVERY_MS });
+    }
+    await alice.page.waitForFunction(() => [...document.querySelectorAll("#messages .notice")].some((n) => n.textContent === "bob2 joined"), undefined, {
+      timeout: DELIVERY_MS,
+    });
+
+    await bob.page.type("#text", "typing away", { delay: 20 });
+    await alice.page.waitForFunction(() => document.getElementById("typing")?.textContent === "bob2 is typing…", undefined, { timeout: DELIVERY_MS });
+    await bob.page.press("#text", "Enter");
+    await delivered(bob.page, "typing away");
+
+    await alice.page.setInputFiles("#file", { name: "pixels.png", mimeType: "image/png", buffer: PNG });
+    const img = await bob.page.waitForSelector('#messages li.other img[alt="pixels.png"]', { timeout: DELIVERY_MS });
+    await bob.page.waitForFunction((el) => (el as HTMLImageElement).complete && (el as HTMLImageElement).naturalWidth === 2, img, { timeout: DELIVERY_MS });
+    const received = await bob.page.evaluate(async (el) => {
+      const bytes = new Uint8Array(await (await fetch((el as HTMLImageElement).src)).arrayBuffer());
+      return Array.from(bytes);
+    }, img);
+    expect(createHash("sha256").update(Buffer.from(received)).digest("hex")).toBe(createHash("sha256").update(PNG).digest("hex"));
+    await alice.page.waitForSelector('#messages li.own.file .state[data-state="delivered"]', { timeout: DELIVERY_MS });
+    expect(await bob.page.textContent("#messages li.other.file figcaption")).toContain("binary");
+
+    // leaving: bob's notice reaches alice at once
+    await bob.page.click('#room-list button[aria-label="Leave #design"]');
+    await bob.page.waitForFunction(() => document.getElementById("room-title")?.textContent === "#lobby", undefined, { timeout: DELIVERY_MS });
+    await alice.page.waitForFunction(() => [...document.querySelectorAll("#messages .notice")].some((n) => n.textContent === "bob2 left"), undefined, {
+      timeout: DELIVERY_MS,
+    });
+
+    // the phone-sized page fits its viewport; every form control has a label
+    expect(await bob.page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(390);
+    const unlabelled = await alice.page.$$eval("input, button", (els) =>
+      els.filter((e) => !(e as HTMLInputElement).labels?.length && !e.getAttribute("aria-label") && !e.textContent?.trim()).map((e) => e.id || e.outerHTML),
+    );
+    expect(unlabelled).toEqual([]);
+    expect(await alice.page.getAttribute("#messages", "role")).toBe("log");
+
+    if (SHOTS) {
+      await alice.page.fill("#text", "Switch transports in the panel →");
+      await alice.page.press("#text", "Enter");
+      await delivered(alice.page, "Switch transports in the panel →");
+      await alice.page.screenshot({ path: shot("desktop.png") });
+      await bob.page.click('#room-list button:text("#design")').catch(() => undefined);
+      await bob.page.screenshot({ path: shot("mobile.png") });
+      await bob.page.screenshot({ path: shot("mobile-full.png"), fullPage: true });
+    }
+    for (const c of [alice, bob]) expect(c.errors).toEqual([]);
+  });
+
+  it("falls back when the weather drops WebSocket, and delivers what was written offline", { timeout: 180_000 }, async () => {
+    const alice = await openChat("alice3");
+    const bob = await openChat("bob3");
+    await connectedOn(alice.page, "websocket", CONNECT_MS);
+
+    await alice.page.check("#weather-no-websocket");
+    const fallbacks = RUFFLE ? ["flashsocket", "xhr-multipart"] : ["xhr-multipart"];
+    const landed = await connectedOn(alice.page, fallbacks, FLASH_MS);
+    expect(fallbacks).toContain(landed);
+    expect((await history(alice.page)).some((h) => h.includes("upgradeError") && h.includes("websocket"))).toBe(true);
+    expect(await alice.page.getAttribute('#ranking li[data-transport="websocket"]', "data-state")).toBe("failed");
+    await say(alice.page, bob.page, `after the fallback, on ${landed}`);
+
+    if (SHOTS) await alice.page.screenshot({ path: shot("fallback.png") });
+
+    // offline: the session is cut, what alice writes waits (queued), and arrives once the network is back
+    await alice.page.check("#weather-offline");
+    await alice.page.waitForFunction(() => !(window as unknown as { demo: { socket: { connected: boolean } } }).demo.socket.connected, undefined, {
+      timeout: CONNECT_MS,
+    });
+    await alice.page.fill("#text", "written while offline");
+    await alice.page.press("#text", "Enter");
+    await alice.page.waitForSelector('#messages li.own:last-child .state[data-state="queued"]', { timeout: DELIVERY_MS });
+    await alice.page.check("#weather-clear");
+    await bob.page.waitForFunction(() => [...document.querySelectorAll("#messages li.other .text")].some((e) => e.textContent === "written while offline"), undefined, {
+      timeout: CONNECT_MS,
+    });
+    await delivered(alice.page, "written while offline", CONNECT_MS);
+    expect((await history(alice.page)).some((h) => h.includes("reconnect") && h.includes("after"))).toBe(true);
+    // exactly once, although the page may have sent it twice
+    expect(await bob.page.$$eval("#messages li.other .text", (els) => els.filter((e) => e.textContent === "written while offline").length)).toBe(1);
+    for (const c of [alice, bob]) expect(c.errors).toEqual([]);
+  });
+});
