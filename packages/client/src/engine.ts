@@ -5,7 +5,10 @@
 
 import type { BinaryData, EnginePacket } from "./engine-codec.js";
 import { ProtocolError, TimeoutError, TransportError } from "./errors.js";
-import { planConnection, type UpgradeStep } from "./plan.js";
+import { HANDSHAKE_DEADLINE_MS, planConnection, type HandshakeStep, type UpgradeStep } from "./plan.js";
+import { rankTransports } from "./ranking.js";
+import type { TransportOutcome } from "./transport-memory.js";
+import type { EngineStrategy } from "./transport-strategy.js";
 import type { ProbeResult, Transport, TransportFactory, TransportName, TransportSink } from "./transport.js";
 import { Upgrade, type UpgradeHost } from "./upgrade.js";
 import { batchLength } from "./write-batch.js";
@@ -16,6 +19,8 @@ export interface EngineOptions {
   readonly withCredentials?: boolean;
   readonly extraHeaders?: Record<string, string>;
   readonly global?: typeof globalThis;
+  /** Ranking and outcome memory (the Manager's); without one: static probes in the user's order, nothing kept. */
+  readonly strategy?: EngineStrategy;
 }
 
 /** The open packet's payload. */
@@ -39,8 +44,7 @@ export interface EngineHandler {
 
 /** How long a closing session may wait for its last packets (close packet included) to be written. */
 const LINGER_MS = 1000;
-/** A handshake that hangs this long moves on to the next candidate (the last one gets the connect timeout). */
-export const HANDSHAKE_DEADLINE_MS = 10_000;
+export { HANDSHAKE_DEADLINE_MS };
 
 export class Engine implements UpgradeHost {
   readyState: "opening" | "open" | "closed" = "opening";
@@ -59,22 +63,29 @@ export class Engine implements UpgradeHost {
   private _pingTimer: ReturnType<typeof setTimeout> | undefined;
   private _pingDeadline = 0;
   private _lingerTimer: ReturnType<typeof setTimeout> | undefined;
-  private _queue: TransportFactory[] = [];
+  private _queue: HandshakeStep[] = [];
   private _errors: TransportError[] = [];
+  /** Handshake failures of this attempt, kept as outcomes only if some transport then opens the session. */
+  private _failed: Array<[TransportName, TransportOutcome]> = [];
   private _started = 0;
   private _upgrades: UpgradeStep[] = [];
   private _up: Upgrade | undefined;
+  private _upStarted = 0;
+  private readonly _strategy: EngineStrategy;
 
   constructor(
     /** Engine.IO endpoint with trailing slash: `https://host/socket.io/`. */
     readonly base: string,
     private readonly _opts: EngineOptions,
     private readonly _h: EngineHandler,
-  ) {}
+  ) {
+    this._strategy = _opts.strategy ?? staticStrategy(_opts.transports);
+  }
 
   open(): void {
     this.probes = probeTransports(this._opts.transports, this.base, this._opts.global);
-    this._queue = planConnection(this._opts.transports, this.probes).handshake.slice();
+    const rows = this._strategy.rank(this.probes);
+    this._queue = planConnection(this._opts.transports, rows, undefined, this._strategy).handshake.slice();
     this._next();
   }
 
@@ -91,7 +102,7 @@ export class Engine implements UpgradeHost {
   alive(): boolean {
     if (this.readyState !== "open") return false;
     if (Date.now() > this._pingDeadline) {
-      this._close("ping timeout");
+      this._pingTimeout();
       return false;
     }
     return true;
@@ -115,8 +126,8 @@ export class Engine implements UpgradeHost {
   }
 
   private _next(): void {
-    const f = this._queue.shift();
-    if (!f) {
+    const step = this._queue.shift();
+    if (!step) {
       const what = this._errors.length ? "every transport failed" : "no supported transport";
       const reasons = this.probes.map((p, i) => `${this._opts.transports[i]!.name}: ${p.reason}`).join("; ");
       const error = new TransportError(`Failed to connect to ${this.base}: ${what} (${reasons})`, undefined, {
@@ -126,6 +137,7 @@ export class Engine implements UpgradeHost {
       // Never from inside open(): whoever opened us may not be listening yet.
       return queueMicrotask(() => this._close("transport error", error));
     }
+    const f = step.factory;
     this._started = Date.now();
     const t = this._use(f, this._create(f));
     clearTimeout(this._pingTimer);
@@ -135,10 +147,11 @@ export class Engine implements UpgradeHost {
         if (this.transport !== t || this.readyState !== "opening") return;
         this.transport = undefined;
         t.close();
-        const cause = new TimeoutError(`no open packet within ${HANDSHAKE_DEADLINE_MS} ms`);
+        const cause = new TimeoutError(`no open packet within ${step.deadlineMs} ms`);
         this._errors.push(new TransportError(`Failed to open ${f.name} to ${this.base}: ${cause.message}`, f.name, { cause }));
+        this._failed.push([f.name, "timeout"]);
         this._next();
-      }, HANDSHAKE_DEADLINE_MS);
+      }, step.deadlineMs);
     }
     t.open();
   }
@@ -173,7 +186,11 @@ export class Engine implements UpgradeHost {
         else if (t === this.transport) {
           if (this.readyState === "closed") return this._release();
           this.transport = undefined;
-          if (this.readyState === "open") return this._close(error ? "transport error" : "transport close", error);
+          if (this.readyState === "open") {
+            if (error) this._strategy.died(f.name);
+            return this._close(error ? "transport error" : "transport close", error);
+          }
+          this._failed.push([f.name, "failed"]);
           this._errors.push(
             error instanceof TransportError ? error : new TransportError(`Failed to open ${f.name} to ${this.base}: ${reason}`, f.name, { cause: error }),
           );
@@ -231,7 +248,11 @@ export class Engine implements UpgradeHost {
     this.readyState = "open";
     this._resetPing();
     const info = { transport: t.name, upgrades: hs.upgrades, rttMs: Date.now() - this._started };
-    this._upgrades = planConnection(this._opts.transports, this.probes, info).upgrades.slice();
+    // Something opened, so the failures before it were the transports', not the server's or the network's.
+    for (const [name, outcome] of this._failed.splice(0)) this._strategy.record(name, outcome);
+    this._strategy.record(t.name, "ok", info.rttMs);
+    const rows = this._strategy.rank(this.probes);
+    this._upgrades = planConnection(this._opts.transports, rows, info, this._strategy).upgrades.slice();
     this._h.onTransport(t.name, null, "handshake");
     if (this.readyState !== "open") return;
     this._h.onOpen();
@@ -244,7 +265,13 @@ export class Engine implements UpgradeHost {
     clearTimeout(this._pingTimer);
     const ms = this.handshake!.pingInterval + this.handshake!.pingTimeout;
     this._pingDeadline = Date.now() + ms;
-    this._pingTimer = setTimeout(() => this._close("ping timeout"), ms);
+    this._pingTimer = setTimeout(() => this._pingTimeout(), ms);
+  }
+
+  /** Silence past the heartbeat deadline: the transport died without saying so. */
+  private _pingTimeout(): void {
+    if (this.transport && this.readyState === "open") this._strategy.died(this.transport.name);
+    this._close("ping timeout");
   }
 
   private _flush(): void {
@@ -276,6 +303,7 @@ export class Engine implements UpgradeHost {
     const step = this._upgrades.shift();
     if (!step || this.readyState !== "open") return;
     this._up = new Upgrade(step.factory, this._create(step.factory), this);
+    this._upStarted = Date.now();
     this._up.start(step.deadlineMs);
   }
 
@@ -289,6 +317,7 @@ export class Engine implements UpgradeHost {
     this._use(up.factory, up.transport);
     old.close();
     this._upgrades = [];
+    this._strategy.record(name, "ok", Date.now() - this._upStarted);
     this._h.onUpgrade(name, old.name);
     this._h.onTransport(name, old.name, "upgrade");
     this._flush();
@@ -298,6 +327,9 @@ export class Engine implements UpgradeHost {
   _upgradeFailed(up: Upgrade, error: Error): void {
     if (this._up !== up) return;
     this._up = undefined;
+    // A streaming probe that misses its deadline is the signature of a buffering proxy.
+    const late = error instanceof TimeoutError;
+    this._strategy.record(up.factory.name, late ? (up.factory.traits.streaming ? "buffered" : "timeout") : "failed");
     this._h.onUpgradeError(up.factory.name, error);
     // Failing after the old transport paused leaves nothing to resume on: end the session, reconnect decides.
     if (up.pausing) return this._close("transport error", error);
@@ -339,4 +371,17 @@ export function probeTransports(transports: readonly TransportFactory[], base: s
       return { supported: false, reason: `probe failed: ${(e as Error)?.message ?? e}` };
     }
   });
+}
+
+/** Without a Manager's strategy: the static probes in the user's order, nothing remembered. */
+function staticStrategy(transports: readonly TransportFactory[]): EngineStrategy {
+  return {
+    rank(probes) {
+      const byName: Partial<Record<TransportName, ProbeResult>> = {};
+      transports.forEach((f, i) => void (byName[f.name] ??= probes[i]));
+      return rankTransports(transports, byName, undefined);
+    },
+    record() {},
+    died() {},
+  };
 }

@@ -40,5 +40,16 @@ export {
 } from "./socket.js";
 export type { EventsMap, DefaultEventsMap, EventNames, EventParams } from "./emitter.js";
 export { Engine, type EngineOptions, type EngineHandler, type Handshake } from "./engine.js";
-export { planConnection, type ConnectionPlan, type HandshakeInfo, type UpgradeStep } from "./plan.js";
+export {
+  planConnection,
+  sessionProbeDeadline,
+  HANDSHAKE_DEADLINE_MS,
+  MIN_SESSION_PROBE_DEADLINE_MS,
+  type ConnectionPlan,
+  type HandshakeInfo,
+  type HandshakeStep,
+  type UpgradeStep,
+  type PlanOptions,
+} from "./plan.js";
+export { TransportStrategy, type EngineStrategy, type TransportStrategyOptions } from "./transport-strategy.js";
 export { Backoff } from "./backoff.js";

@@ -7,6 +7,7 @@ import { Emitter, rethrow } from "./emitter.js";
 import { Engine, probeTransports } from "./engine.js";
 import { TimeoutError, TransportError } from "./errors.js";
 import type { RankingRow } from "./ranking.js";
+import { TransportStrategy } from "./transport-strategy.js";
 import { encodeSocketPacket, SocketDecoder, type SocketPacket } from "./socket-codec.js";
 import { Socket, type SocketOptions } from "./socket.js";
 import type { TransportFactory, TransportName } from "./transport.js";
@@ -32,6 +33,13 @@ export interface ManagerOptions {
   autoConnect?: boolean;
   /** The global object transports feature-detect on (tests pass a fake). */
   global?: typeof globalThis;
+  /**
+   * Remember per origin (in localStorage where it works) which transports worked, failed or were buffered, and
+   * the measured RTT, to start on the best one next time (default true). `false`: this Manager only.
+   */
+  rememberTransport?: boolean;
+  /** A fixed deadline (ms) for each upgrade probe and remembered direct handshake, instead of the RTT-derived one. */
+  probeTimeout?: number;
 }
 
 export interface TransportEvent {
@@ -69,6 +77,8 @@ export class Manager extends Emitter<ManagerEvents> {
   private _timer: ReturnType<typeof setTimeout> | undefined;
   private _openTimer: ReturnType<typeof setTimeout> | undefined;
   private _decoder = new SocketDecoder();
+  /** Ranking, memory and this Manager's transport deaths, shared by all its sessions. */
+  private _strategy: TransportStrategy;
 
   constructor(
     /** Any URL on the server (only its origin is used), e.g. `https://example.com`. */
@@ -79,6 +89,7 @@ export class Manager extends Emitter<ManagerEvents> {
     this.uri = engineUri(new URL(url).origin, opts.path);
     this._reconnection = opts.reconnection !== false;
     this._backoff = new Backoff(opts.reconnectionDelay ?? 1000, opts.reconnectionDelayMax ?? 5000, opts.randomizationFactor ?? 0.5);
+    this._strategy = new TransportStrategy(this.uri, opts.transports, opts);
   }
 
   /** Wire name of the transport carrying the session now, or null. */
@@ -99,17 +110,12 @@ export class Manager extends Emitter<ManagerEvents> {
     return this;
   }
 
-  /** One row per transport the user gave, in their order: static probe only so far (no memory, no RTTs). */
+  /**
+   * One row per transport, best first, as the next connection would rank them: static probe, this origin's
+   * memory (last outcome, smoothed RTT) and the transports that died during this Manager's sessions.
+   */
   ranking(): RankingRow[] {
-    const t = this.opts.transports;
-    return probeTransports(t, this.uri, this.opts.global).map((p, i) => ({
-      name: t[i]!.name,
-      supported: p.supported,
-      reason: p.reason,
-      score: p.supported ? t.length - i : 0,
-      last: null,
-      rttMs: null,
-    }));
+    return this._strategy.rank(probeTransports(this.opts.transports, this.uri, this.opts.global));
   }
 
   /** The Socket for `nsp`, created (and connected unless `autoConnect: false`) on first use. */
@@ -130,7 +136,14 @@ export class Manager extends Emitter<ManagerEvents> {
     for (const k in o.query) query[k] = String(o.query[k]);
     const engine: Engine = (this.engine = new Engine(
       this.uri,
-      { transports: o.transports, query, withCredentials: o.withCredentials, extraHeaders: o.extraHeaders, global: o.global },
+      {
+        transports: o.transports,
+        query,
+        withCredentials: o.withCredentials,
+        extraHeaders: o.extraHeaders,
+        global: o.global,
+        strategy: this._strategy,
+      },
       {
         onOpen: () => {
           clearTimeout(this._openTimer);

@@ -1,16 +1,26 @@
 // The connection plan: which transport opens the Engine.IO session, which are then tried as upgrades, in what
-// order and with what deadline. Pure, so that a later ranking (probe memory, measured RTTs) can replace it
-// without touching the session. @see ../../../../shared/DESIGN.md "Probing and ranking"
+// order and with what deadline. Pure: the ranking rows (ranking.ts: probes + origin memory + this session's
+// failures) go in, factories and deadlines come out; the session only follows it.
+// @see ./ranking-plan.ts for the rules, ../../../../shared/DESIGN.md "Probing and ranking"
 
-import type { ProbeResult, TransportFactory } from "./transport.js";
+import { probeDeadline } from "./probe-deadline.js";
+import { planFromRanking, upgradesFrom } from "./ranking-plan.js";
+import type { RankingRow } from "./ranking.js";
+import type { TransportFactory, TransportName } from "./transport.js";
 
 export interface HandshakeInfo {
   /** Wire name of the transport that carried the handshake. */
   readonly transport: string;
   /** The server's `upgrades` list from the open packet. */
   readonly upgrades: readonly string[];
-  /** Time from opening the transport to the open packet. */
+  /** Time from opening the transport to the open packet: the live RTT measurement. */
   readonly rttMs: number;
+}
+
+export interface HandshakeStep {
+  readonly factory: TransportFactory;
+  /** How long a silent attempt may hang before the next candidate is tried (the last one gets the connect timeout). */
+  readonly deadlineMs: number;
 }
 
 export interface UpgradeStep {
@@ -21,37 +31,66 @@ export interface UpgradeStep {
 
 export interface ConnectionPlan {
   /** Transports to handshake on, first choice first; on failure the session moves to the next at once. */
-  readonly handshake: readonly TransportFactory[];
+  readonly handshake: readonly HandshakeStep[];
   /** Upgrade candidates in the order to try them (empty until the handshake is known). */
   readonly upgrades: readonly UpgradeStep[];
 }
 
+export interface PlanOptions {
+  /** A fixed probe deadline (the `probeTimeout` option) instead of the RTT-derived one. */
+  readonly probeTimeout?: number;
+}
+
+/** A dependable handshake (polling, JSONP) that hangs this long moves on to the next candidate. */
+export const HANDSHAKE_DEADLINE_MS = 10_000;
 /**
- * `candidates` are the user's transports in their order, `probes[i]` the static probe of `candidates[i]`.
- * Handshake on the first supported polling-style transport able to handshake (the most dependable), then upgrade
- * to the ones ranked before it that the server offers, in the user's order.
+ * Floor for RTT-derived probe deadlines in a live session: 2 s, not probe-deadline.ts's 1 s. The RTT we have is
+ * one warm request; a probe opens a new connection and wakes cold code on both sides, and on a busy device (two
+ * cores shared with a browser, a throttled tab) that costs hundreds of ms that no RTT shows. The costs are
+ * lopsided: a false "timeout" ranks a working transport down for 10 minutes, a real hang costs 1 s more once.
+ */
+export const MIN_SESSION_PROBE_DEADLINE_MS = 2_000;
+
+/** The probe deadline for a measured (or remembered) RTT, honouring a fixed `probeTimeout`. */
+export function sessionProbeDeadline(rttMs: number | null | undefined, options: PlanOptions = {}): number {
+  return floored(probeDeadline(rttMs), options);
+}
+
+function floored(deadlineMs: number, options: PlanOptions): number {
+  const fixed = options.probeTimeout;
+  if (typeof fixed === "number" && Number.isFinite(fixed) && fixed > 0) return fixed;
+  return Math.max(MIN_SESSION_PROBE_DEADLINE_MS, deadlineMs);
+}
+
+/**
+ * `candidates` are the user's transports in their order, `rows` their ranking (best first). Before the handshake:
+ * the handshake order (remembered best, then dependable, then the rest). After it (`handshake` given): the
+ * healthy transports ranked above the one that opened the session and offered by the server, best first, each
+ * with a deadline from the live RTT.
  */
 export function planConnection(
   candidates: readonly TransportFactory[],
-  probes: readonly ProbeResult[],
+  rows: readonly RankingRow[],
   handshake?: HandshakeInfo,
+  options: PlanOptions = {},
 ): ConnectionPlan {
-  const usable = candidates.filter((f, i) => probes[i]?.supported && f.traits.handshake);
-  // Polling-style first (the user's first one: polling before JSONP, which probes keep only where needed),
-  // else any half-duplex one, else the best-ranked.
-  let first = usable.findIndex((f) => !f.traits.duplex && !f.traits.streaming);
-  if (first < 0) first = usable.findIndex((f) => !f.traits.duplex);
-  if (first < 0) first = 0;
-  const order = usable.length ? [usable[first]!, ...usable.filter((_, i) => i !== first)] : [];
-  const upgrades: UpgradeStep[] = [];
-  if (handshake) {
-    // A probe gets a few round trips' worth of time, never less than 3 s (loaded machines) nor more than 10 s.
-    const deadlineMs = Math.min(10_000, 3000 + 4 * handshake.rttMs);
-    const current = candidates.findIndex((f) => f.name === handshake.transport);
-    for (let i = 0; i < current; i++) {
-      const f = candidates[i]!;
-      if (probes[i]?.supported && handshake.upgrades.includes(f.name)) upgrades.push({ factory: f, deadlineMs });
-    }
+  const byName = new Map<TransportName, TransportFactory>();
+  for (const f of candidates) if (!byName.has(f.name)) byName.set(f.name, f);
+  if (!handshake) {
+    const plan = planFromRanking(rows, candidates);
+    const steps = plan.handshake.map((name, i) => {
+      // The first one has a deadline only when it is a remembered duplex/streaming transport opened directly
+      // (upgrades are ranked above it, so the plan's other deadlines never name it): a probe's deadline, as
+      // falling back is cheap. The others are dependable or last resorts: HANDSHAKE_DEADLINE_MS.
+      const remembered = i === 0 ? plan.deadlines[name] : undefined;
+      const deadlineMs = remembered === undefined ? HANDSHAKE_DEADLINE_MS : floored(remembered, options);
+      return { factory: byName.get(name)!, deadlineMs };
+    });
+    return { handshake: steps, upgrades: [] };
   }
-  return { handshake: order, upgrades };
+  const deadlineMs = sessionProbeDeadline(handshake.rttMs, options);
+  const upgrades = upgradesFrom(rows, handshake.transport as TransportName)
+    .filter((name) => handshake.upgrades.includes(name) && byName.has(name))
+    .map((name) => ({ factory: byName.get(name)!, deadlineMs }));
+  return { handshake: [], upgrades };
 }

@@ -205,7 +205,7 @@ describe("transport insight", () => {
     poll.supported = false;
     const m = new Manager("http://r.test", { transports: [ws, poll] });
     expect(m.ranking()).toEqual([
-      { name: "websocket", supported: true, reason: "fake: supported", score: 2, last: null, rttMs: null },
+      { name: "websocket", supported: true, reason: "fake: supported", score: 120, last: null, rttMs: null },
       { name: "polling", supported: false, reason: "fake: unsupported", score: 0, last: null, rttMs: null },
     ]);
   });

@@ -1,50 +1,92 @@
+// planConnection: ranking rows → handshake steps and upgrade steps with deadlines (pure, no timers).
 import { describe, expect, it } from "vitest";
-import { planConnection } from "../src/plan.js";
-import type { ProbeResult } from "../src/index.js";
+import { HANDSHAKE_DEADLINE_MS, MIN_SESSION_PROBE_DEADLINE_MS, planConnection, sessionProbeDeadline } from "../src/plan.js";
+import { rankTransports } from "../src/ranking.js";
+import type { MemoryRecords, ProbeResult, TransportFactory, TransportName } from "../src/index.js";
 import { DUPLEX, POLLING, fakeFactory } from "./helpers/fake-transport.js";
 
 const yes: ProbeResult = { supported: true, reason: "ok" };
 const no: ProbeResult = { supported: false, reason: "nope" };
 const ws = fakeFactory("websocket", DUPLEX);
-const xhrm = fakeFactory("xhr-multipart", { ...POLLING, streaming: true, handshake: false });
+const xhrm = fakeFactory("xhr-multipart", { ...POLLING, streaming: true });
 const poll = fakeFactory("polling", POLLING);
 const jsonp = fakeFactory("jsonp", { ...POLLING, crossOrigin: "none" });
-const names = (list: readonly { name: string }[]) => list.map((f) => f.name);
+const NOW = 1_700_000_000_000;
 
-describe("planConnection", () => {
+function rows(list: TransportFactory[], probes: ProbeResult[], memory?: MemoryRecords, failures?: Partial<Record<TransportName, number>>) {
+  const byName = Object.fromEntries(list.map((f, i) => [f.name, probes[i]!]));
+  return rankTransports(list, byName, memory, { now: NOW, sessionFailures: failures });
+}
+function plan(list: TransportFactory[], probes: ProbeResult[], memory?: MemoryRecords) {
+  return planConnection(list, rows(list, probes, memory));
+}
+const names = (steps: readonly { factory: { name: string } }[]) => steps.map((s) => s.factory.name);
+const hs = (transport: string, upgrades: string[], rttMs = 5) => ({ transport, upgrades, rttMs });
+
+describe("planConnection: handshake", () => {
   it("handshakes directly on a single transport", () => {
-    expect(names(planConnection([ws], [yes]).handshake)).toEqual(["websocket"]);
-    expect(planConnection([ws], [yes], { transport: "websocket", upgrades: [], rttMs: 5 }).upgrades).toEqual([]);
+    expect(names(plan([ws], [yes]).handshake)).toEqual(["websocket"]);
   });
 
-  it("handshakes on the first polling-style transport, then falls back in the user's order", () => {
-    expect(names(planConnection([ws, xhrm, poll, jsonp], [yes, yes, yes, yes]).handshake)).toEqual(["polling", "websocket", "jsonp"]);
-    expect(names(planConnection([ws, xhrm, poll, jsonp], [yes, yes, no, yes]).handshake)).toEqual(["jsonp", "websocket"]);
-    expect(names(planConnection([ws, poll], [yes, yes]).handshake)).toEqual(["polling", "websocket"]);
-    const streamingHandshake = fakeFactory("htmlfile", { ...POLLING, streaming: true });
-    expect(names(planConnection([ws, streamingHandshake], [yes, yes]).handshake)).toEqual(["htmlfile", "websocket"]);
+  it("handshakes on the dependable polling-style transports first, then the rest in rank order", () => {
+    expect(names(plan([ws, xhrm, poll, jsonp], [yes, yes, yes, yes]).handshake)).toEqual(["polling", "jsonp", "websocket", "xhr-multipart"]);
+    expect(names(plan([ws, xhrm, poll, jsonp], [yes, yes, no, yes]).handshake)).toEqual(["jsonp", "websocket", "xhr-multipart"]);
+    expect(plan([ws, poll], [yes, yes]).handshake.map((s) => s.deadlineMs)).toEqual([HANDSHAKE_DEADLINE_MS, HANDSHAKE_DEADLINE_MS]);
   });
 
   it("drops unsupported transports", () => {
-    expect(names(planConnection([ws, poll], [yes, no]).handshake)).toEqual(["websocket"]);
-    expect(names(planConnection([ws, poll], [no, no]).handshake)).toEqual([]);
+    expect(names(plan([ws, poll], [yes, no]).handshake)).toEqual(["websocket"]);
+    expect(plan([ws, poll], [no, no]).handshake).toEqual([]);
   });
 
-  it("falls back to the first duplex one when every candidate is duplex", () => {
-    const flash = fakeFactory("flashsocket", DUPLEX);
-    expect(names(planConnection([ws, flash], [yes, yes]).handshake)).toEqual(["websocket", "flashsocket"]);
+  it("opens directly on the remembered best transport, with a probe's deadline, and falls back to the dependable ones", () => {
+    const memory: MemoryRecords = { websocket: { last: "ok", at: NOW - 1000, failures: 0, rttMs: 400 } };
+    const p = plan([ws, xhrm, poll], [yes, yes, yes], memory);
+    expect(names(p.handshake)).toEqual(["websocket", "polling", "xhr-multipart"]);
+    expect(p.handshake[0]!.deadlineMs).toBe(sessionProbeDeadline(400)); // 5 × 400 + 1000
+    expect(p.handshake[0]!.deadlineMs).toBe(3000);
+    expect(p.handshake[1]!.deadlineMs).toBe(HANDSHAKE_DEADLINE_MS);
   });
 
-  it("upgrades to better-ranked transports the server offers, in the user's order, with an RTT-derived deadline", () => {
-    const plan = planConnection([ws, xhrm, poll], [yes, yes, yes], { transport: "polling", upgrades: ["xhr-multipart", "websocket"], rttMs: 100 });
-    expect(plan.upgrades.map((u) => u.factory.name)).toEqual(["websocket", "xhr-multipart"]);
-    expect(plan.upgrades[0]!.deadlineMs).toBe(3400);
-    expect(planConnection([ws, poll], [yes, yes], { transport: "polling", upgrades: ["websocket"], rttMs: 10_000 }).upgrades[0]!.deadlineMs).toBe(10_000);
+  it("does not open on a remembered transport that failed since, and ranks polling below JSONP when it failed", () => {
+    const memory: MemoryRecords = {
+      websocket: { last: "failed", at: NOW - 1000, failures: 1, rttMs: 3 },
+      polling: { last: "failed", at: NOW - 1000, failures: 1, rttMs: null },
+    };
+    expect(names(plan([ws, poll, jsonp], [yes, yes, yes], memory).handshake)).toEqual(["jsonp", "polling", "websocket"]);
+  });
+});
+
+describe("planConnection: upgrades", () => {
+  it("upgrades to better-ranked transports the server offers, best first, with a deadline from the live RTT", () => {
+    const r = rows([ws, xhrm, poll], [yes, yes, yes]);
+    const p = planConnection([ws, xhrm, poll], r, hs("polling", ["xhr-multipart", "websocket"], 400));
+    expect(names(p.upgrades)).toEqual(["websocket", "xhr-multipart"]);
+    expect(p.upgrades[0]!.deadlineMs).toBe(3000);
+    expect(planConnection([ws, poll], rows([ws, poll], [yes, yes]), hs("polling", ["websocket"], 10_000)).upgrades[0]!.deadlineMs).toBe(10_000);
   });
 
-  it("does not upgrade to what the server does not list, is unsupported, or ranks below the current one", () => {
-    expect(planConnection([ws, poll], [yes, yes], { transport: "polling", upgrades: [], rttMs: 1 }).upgrades).toEqual([]);
-    expect(planConnection([ws, poll], [no, yes], { transport: "polling", upgrades: ["websocket"], rttMs: 1 }).upgrades).toEqual([]);
-    expect(planConnection([ws, poll], [yes, yes], { transport: "websocket", upgrades: ["polling"], rttMs: 1 }).upgrades).toEqual([]);
+  it("never goes below the session floor, and a fixed probeTimeout wins", () => {
+    const r = rows([ws, poll], [yes, yes]);
+    expect(planConnection([ws, poll], r, hs("polling", ["websocket"], 1)).upgrades[0]!.deadlineMs).toBe(MIN_SESSION_PROBE_DEADLINE_MS);
+    expect(planConnection([ws, poll], r, hs("polling", ["websocket"], 1), { probeTimeout: 700 }).upgrades[0]!.deadlineMs).toBe(700);
+  });
+
+  it("does not upgrade to what the server does not list, is unsupported, ranks below, or is ranked down", () => {
+    const r = rows([ws, poll], [yes, yes]);
+    expect(planConnection([ws, poll], r, hs("polling", [])).upgrades).toEqual([]);
+    expect(planConnection([ws, poll], rows([ws, poll], [no, yes]), hs("polling", ["websocket"])).upgrades).toEqual([]);
+    expect(planConnection([ws, poll], r, hs("websocket", ["polling"])).upgrades).toEqual([]);
+    const died = rows([ws, poll], [yes, yes], undefined, { websocket: 2 });
+    expect(planConnection([ws, poll], died, hs("polling", ["websocket"])).upgrades).toEqual([]);
+    const buffered: MemoryRecords = { "xhr-multipart": { last: "buffered", at: NOW - 1000, failures: 1, rttMs: null } };
+    const b = rows([ws, xhrm, poll], [yes, yes, yes], buffered);
+    expect(names(planConnection([ws, xhrm, poll], b, hs("polling", ["websocket", "xhr-multipart"])).upgrades)).toEqual(["websocket"]);
+  });
+
+  it("the user's order is their preference: polling first means no upgrade to websocket", () => {
+    const r = rows([poll, ws], [yes, yes]);
+    expect(names(planConnection([poll, ws], r).handshake)).toEqual(["polling", "websocket"]);
+    expect(planConnection([poll, ws], r, hs("polling", ["websocket"])).upgrades).toEqual([]);
   });
 });
