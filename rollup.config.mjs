@@ -10,9 +10,23 @@ import { dts } from "rollup-plugin-dts";
 
 const only = process.env.OMNIO_PACKAGES?.split(",");
 const packagesDir = "packages";
-const packages = readdirSync(packagesDir)
-  .filter((name) => existsSync(join(packagesDir, name, "package.json")) && existsSync(join(packagesDir, name, "src/index.ts")))
-  .filter((name) => !only || only.includes(name));
+const manifests = new Map(
+  readdirSync(packagesDir)
+    .filter((name) => existsSync(join(packagesDir, name, "package.json")) && existsSync(join(packagesDir, name, "src/index.ts")))
+    .map((name) => [name, JSON.parse(readFileSync(join(packagesDir, name, "package.json"), "utf8"))]),
+);
+// Rollup builds the configs one after another: a package's workspace dependencies first, so that their
+// dist/index.d.ts exists when its own TypeScript compilation resolves them (a fresh clone has no dist at all).
+const dirByName = new Map([...manifests].map(([dir, pkg]) => [pkg.name, dir]));
+const ordered = [];
+const visit = (dir, seen = new Set()) => {
+  if (ordered.includes(dir) || seen.has(dir)) return;
+  seen.add(dir);
+  for (const dep of Object.keys(manifests.get(dir).dependencies ?? {})) if (dirByName.has(dep)) visit(dirByName.get(dep), seen);
+  ordered.push(dir);
+};
+for (const dir of [...manifests.keys()].sort()) visit(dir);
+const packages = ordered.filter((name) => !only || only.includes(name));
 
 const nodeBuiltins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
 
