@@ -86,6 +86,9 @@ function withGoals(rows) {
 
 export function format(rows) {
   const lines = [
+    "one-way latency = arrival on the page − send time stamped by the server (same clock); steady: 300 events at 50/s;",
+    "burst: median of 3 × 1,000 events, first emit → last arrival; connect: io() → connect of the page's first socket.",
+    "",
     "| server | client | transport | steady 50/s p50 / p99 ms | burst of 1,000 ms | connect ms | goals (p50 ≤ 2× ws · burst ≤ 1.5× polling) |",
     "|---|---|---|---:|---:|---:|---|",
   ];

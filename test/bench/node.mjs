@@ -204,6 +204,10 @@ function withGoals(rows) {
 
 export function format(rows) {
   const lines = [
+    `${EVENTS.websocket.toLocaleString("en-US")} one-way events per round, median of ${ROUNDS} rounds; CPU = the client process's user + system time per event;`,
+    `acks: ${ACKS.toLocaleString("en-US")} sequential; connect: median of ${CONNECTS}. socket.io-client runs its production build (build/esm: Node's`,
+    "default export condition would load build/esm-debug). Goals are checked on omnio's rows (throughput and ack goals: WebSocket only).",
+    "",
     "| server | transport | client | events/s | vs raw ws | vs socket.io-client | client CPU µs/event | CPU vs socket.io-client | ack p50 / p99 ms | connect median ms | goals (≥0.95× ws · ≤0.75× CPU · ack p50 ≤0.09 ms) |",
     "|---|---|---|---:|---:|---:|---:|---:|---:|---:|---|",
   ];

@@ -128,13 +128,16 @@ async function fallback() {
   ]);
   note(current());
   if (first !== null) {
-    // Settle: stop at WebSocket (nothing better on this server), or once no change came for 3 s (cap 15 s).
+    // Settle: stop at WebSocket (nothing better on these servers), or once no change came for `quiet` ms (cap
+    // 15 s). omnio gives a silent upgrade probe 3–10 s before it tries the next candidate, so it gets 5 s;
+    // socket.io-client has no probe deadline (a hung upgrade waits forever), so 3 s shows all it will do.
+    const quiet = clientName === "sio" ? 3000 : 5000;
     const end = t0 + 15_000;
     await new Promise((resolve) => {
       const tick = () => {
         note(current());
         const last = changes.at(-1);
-        if (current() === "websocket" || now() > end || now() - t0 - (last?.atMs ?? 0) > 3000) return resolve();
+        if (current() === "websocket" || now() > end || now() - t0 - (last?.atMs ?? 0) > quiet) return resolve();
         setTimeout(tick, 25);
       };
       tick();
