@@ -26,6 +26,15 @@ export function panelsFrom(sections) {
     panels.push({ title: "Chromium: server → page p50 at 50 events/s (lower is better)", unit: "ms", bars: chrome.map((r) => ({ label: label(r), client: r.client, value: r.steadyP50Ms })) });
     panels.push({ title: "Chromium: burst of 1,000, first emit → last arrival (lower is better)", unit: "ms", digits: 1, bars: chrome.map((r) => ({ label: label(r), client: r.client, value: r.burstMs })) });
   }
+  const flash = sections.flash?.rows?.filter((r) => !r.status) ?? [];
+  if (flash.length) {
+    const bars = [];
+    for (const r of flash) {
+      bars.push({ label: `${r.transport} · first socket`, client: "omnio", value: r.firstEventInclMs });
+      bars.push({ label: `${r.transport} · second socket`, client: "omnio", value: r.firstEventExclMs });
+    }
+    panels.push({ title: "Chromium: io() → first event, Flash bridge under Ruffle vs WebSocket (lower is better)", unit: "ms", digits: 0, bars });
+  }
   for (const p of panels) p.bars = p.bars.filter((b) => Number.isFinite(b.value));
   return panels.filter((p) => p.bars.length);
 }
