@@ -17,9 +17,20 @@ export * from "@omnio/client";
 export { transportsByName, defaultTransports } from "./transports.js";
 
 export interface IoOptions extends Omit<ConnectOptions, "transports"> {
-  /** Names (`"websocket"`, `"polling"`…) or factories, best first. Default: every transport, duplex first. */
+  /**
+   * Names (`"websocket"`, `"polling"`…) or factories: which transports may be used. Default: all six. As in
+   * socket.io-client, the list is a set, not a preference: `["polling", "websocket"]` still upgrades to WebSocket.
+   * `io()` puts them in omnio's order (duplex, streaming, polling, JSONP) and the ranking does the rest; pass
+   * factories to `connect()` from `@omnio/client` to impose an order of your own.
+   */
   transports?: Array<TransportName | TransportFactory>;
 }
+
+/** omnio's preference order; a name it does not know keeps its place after the known ones. */
+const rankOf = (t: TransportFactory) => {
+  const i = defaultTransports.indexOf(t.name);
+  return i < 0 ? defaultTransports.length : i;
+};
 
 /** Connect to `url` (default: the page's origin); the path is the namespace. */
 export function io<L extends EventsMap = DefaultEventsMap, E extends EventsMap = L>(
@@ -35,6 +46,7 @@ export function io<L extends EventsMap = DefaultEventsMap, E extends EventsMap =
     if (!make) throw new OmnioError(`io(): unknown transport "${t}" (known: ${Object.keys(transportsByName).join(", ")})`);
     return make();
   });
+  transports.sort((a, b) => rankOf(a) - rankOf(b)); // stable: equal names keep the user's order
   return connect<L, E>(url, { ...options, transports });
 }
 

@@ -18,5 +18,8 @@ export const transportsByName: Partial<Record<TransportName, () => TransportFact
   jsonp,
 };
 
-/** What `io()` uses without a `transports` option: duplex first, then streaming, then polling. */
-export const defaultTransports: TransportName[] = ["websocket", "xhr-multipart", "htmlfile", "polling"];
+/**
+ * What `io()` uses without a `transports` option: duplex first, then streaming, then polling, JSONP last (used
+ * where CORS is missing: the ranking handshakes on polling and keeps JSONP for when polling can't work).
+ */
+export const defaultTransports: TransportName[] = ["websocket", "flashsocket", "xhr-multipart", "htmlfile", "polling", "jsonp"];

@@ -19,11 +19,12 @@ describe("io()", () => {
     for (const name of defaultTransports) expect(transportsByName[name]).toBeTypeOf("function");
   });
 
-  it("takes transport names and factories, in the given order", () => {
+  it("takes transport names and factories as a set, put in omnio's order (polling + websocket still upgrades)", () => {
     const custom = { ...transportsByName.polling!(), name: "jsonp" as const };
     const s = io("http://b.test", { transports: ["polling", custom, "websocket"], autoConnect: false });
     sockets.push(s);
-    expect(names(s)).toEqual(["polling", "jsonp", "websocket"]);
+    expect(names(s)).toEqual(["websocket", "polling", "jsonp"]);
+    expect(s.io.opts.transports[2]).toBe(custom);
   });
 
   it("rejects unknown transport names, listing the known ones", () => {

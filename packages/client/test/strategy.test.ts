@@ -1,0 +1,138 @@
+// The session following the strategy: outcomes recorded into memory (handshake ok/failed/timeout, upgrade
+// ok/timeout/buffered/failed, repeated deaths), the remembered best transport opened directly with a fallback,
+// ranked-down transports not probed, and failures of a fully unreachable server not held against transports.
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { Engine, type EngineHandler } from "../src/engine.js";
+import { TransportStrategy } from "../src/transport-strategy.js";
+import { createTransportMemory, type TransportMemory } from "../src/transport-memory.js";
+import { DUPLEX, POLLING, fakeFactory, type FakeFactory } from "./helpers/fake-transport.js";
+
+const BASE = "http://strategy.test/socket.io/";
+const quiet = (): EngineHandler => ({ onOpen() {}, onMessage() {}, onClose() {}, onTransport() {}, onUpgrade() {}, onUpgradeError() {} });
+
+let ws: FakeFactory;
+let xm: FakeFactory;
+let poll: FakeFactory;
+let memory: TransportMemory;
+let strategy: TransportStrategy;
+
+beforeEach(() => {
+  vi.useFakeTimers();
+  ws = fakeFactory("websocket", DUPLEX);
+  xm = fakeFactory("xhr-multipart", { ...POLLING, streaming: true });
+  poll = fakeFactory("polling", POLLING);
+  memory = createTransportMemory({ storage: null });
+  strategy = new TransportStrategy(BASE, [ws, xm, poll], { memory });
+});
+afterEach(() => vi.useRealTimers());
+
+function open(h: EngineHandler = quiet()): Engine {
+  const e = new Engine(BASE, { transports: [ws, xm, poll], strategy }, h);
+  e.open();
+  return e;
+}
+const last = () => Object.fromEntries(Object.entries(memory.get(strategy.key)).map(([k, r]) => [k, r!.last]));
+function answerProbe(f: FakeFactory, i = f.instances.length - 1) {
+  const c = f.instances[i]!;
+  c.writable = true;
+  c.ctx.sink.onOpen();
+  c.deliver({ type: "pong", data: "probe" });
+}
+
+describe("outcomes", () => {
+  it("records the handshake (with RTT) and a successful upgrade", () => {
+    const e = open();
+    vi.advanceTimersByTime(40);
+    poll.instances[0]!.handshake({ upgrades: ["websocket", "xhr-multipart"] });
+    expect(memory.get(strategy.key).polling).toMatchObject({ last: "ok", rttMs: 40 });
+    answerProbe(ws);
+    poll.instances[0]!.pausedCb!();
+    expect(e.transport!.name).toBe("websocket");
+    expect(last()).toEqual({ polling: "ok", websocket: "ok" });
+  });
+
+  it("a streaming probe that misses its deadline is 'buffered', a duplex one 'timeout'; neither is probed again", () => {
+    open();
+    poll.instances[0]!.handshake({ upgrades: ["websocket", "xhr-multipart"] });
+    vi.advanceTimersByTime(2000); // websocket's probe deadline (the 2 s floor)
+    vi.advanceTimersByTime(2000); // then xhr-multipart's
+    expect(last()).toEqual({ polling: "ok", websocket: "timeout", "xhr-multipart": "buffered" });
+    const rows = strategy.rank([ws, xm, poll].map(() => ({ supported: true, reason: "fake" })));
+    expect(rows.map((r) => r.name)).toEqual(["polling", "websocket", "xhr-multipart"]);
+    expect(rows.find((r) => r.name === "xhr-multipart")!.reason).toMatch(/buffered by a proxy/);
+    // The next session stays on polling: nothing healthy ranks above it.
+    open();
+    poll.instances[1]!.handshake({ upgrades: ["websocket", "xhr-multipart"] });
+    expect(ws.instances).toHaveLength(1);
+    expect(xm.instances).toHaveLength(1);
+  });
+
+  it("a probe answered wrong or a candidate dying is 'failed'", () => {
+    open();
+    poll.instances[0]!.handshake({ upgrades: ["websocket"] });
+    ws.instances[0]!.fail("403");
+    expect(last().websocket).toBe("failed");
+  });
+
+  it("handshake failures count only when another transport then opened the session", async () => {
+    const closes: unknown[] = [];
+    open({ ...quiet(), onClose: (r, e) => closes.push([r, e]) });
+    poll.instances[0]!.fail("refused");
+    ws.instances[0]!.fail("refused");
+    xm.instances[0]!.fail("refused");
+    await Promise.resolve();
+    expect(closes).toHaveLength(1);
+    expect(last()).toEqual({}); // the server was down: no transport is to blame
+    open();
+    poll.instances[1]!.fail("502");
+    ws.instances[1]!.handshake();
+    expect(last()).toEqual({ polling: "failed", websocket: "ok" });
+  });
+});
+
+describe("memory drives the next connection", () => {
+  it("opens directly on the remembered best transport, and falls back to polling at its probe deadline", () => {
+    memory.record(strategy.key, "websocket", "ok", 2);
+    const e = open();
+    expect(ws.instances).toHaveLength(1);
+    expect(poll.instances).toHaveLength(0);
+    vi.advanceTimersByTime(1999);
+    expect(poll.instances).toHaveLength(0);
+    vi.advanceTimersByTime(1);
+    expect(ws.instances[0]!.closed).toBe(true);
+    poll.instances[0]!.handshake({ upgrades: ["websocket"] });
+    expect(e.transport!.name).toBe("polling");
+    expect(last().websocket).toBe("timeout");
+    expect(ws.instances).toHaveLength(1); // just timed out: not probed again as an upgrade
+  });
+
+  it("a transport that dies twice in a Manager's life is ranked down for its next session and remembered", () => {
+    open();
+    poll.instances[0]!.handshake({ upgrades: ["websocket"] });
+    answerProbe(ws);
+    poll.instances[0]!.pausedCb!();
+    ws.instances[0]!.fail("cut");
+    expect(strategy.sessionFailures).toEqual({ websocket: 1 });
+    open(); // one death: websocket worked, so the next session opens on it directly
+    expect(ws.instances).toHaveLength(2);
+    expect(poll.instances).toHaveLength(1);
+    ws.instances[1]!.handshake();
+    ws.instances[1]!.fail("cut");
+    expect(strategy.sessionFailures).toEqual({ websocket: 2 });
+    const row = strategy.rank([ws, xm, poll].map(() => ({ supported: true, reason: "fake" }))).find((r) => r.name === "websocket")!;
+    expect(row).toMatchObject({ last: "failed", reason: "died 2 times this session" });
+    open();
+    expect(poll.instances).toHaveLength(2); // not opened directly on websocket despite its earlier "ok"
+    poll.instances[1]!.handshake({ upgrades: ["websocket", "xhr-multipart"] });
+    expect(ws.instances).toHaveLength(2); // no third websocket
+    expect(xm.instances).toHaveLength(1); // xhr-multipart is probed instead
+  });
+
+  it("a ping timeout counts as a death", () => {
+    const e = open();
+    poll.instances[0]!.handshake({ pingInterval: 100, pingTimeout: 100 });
+    vi.advanceTimersByTime(201);
+    expect(e.readyState).toBe("closed");
+    expect(strategy.sessionFailures).toEqual({ polling: 1 });
+  });
+});
