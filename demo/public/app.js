@@ -107,7 +107,7 @@ function wire(socket) {
   m.on("upgrade", ({ name, previous }) => panel.log("upgrade", `${previous} → ${name}`));
   m.on("upgradeError", ({ name, error }) => {
     panel.log("upgradeError", `${name}: ${error?.message ?? error}`);
-    panel.failed(name, `upgrade failed: ${error?.message ?? error}`);
+    panel.failed(name, String(error?.message ?? error));
   });
   m.on("close", (reason) => mine() && panel.setCurrent(null, `session closed: ${reason}`));
   m.on("reconnect_attempt", (n) => {

@@ -13,6 +13,10 @@ export const TRANSPORTS = [
 ];
 
 const STORE = "omnio-demo:transports";
+/** Scores from this up are healthy; below, ranked down (@omnio/client's HEALTHY_SCORE). */
+const HEALTHY_SCORE = 100;
+/** Where omnio keeps what each transport did on each origin (@omnio/client's MEMORY_STORAGE_KEY). */
+const MEMORY_KEY = "omnio:transports:v1";
 const HISTORY_LIMIT = 60;
 const SAMPLES = 30;
 
@@ -36,6 +40,15 @@ export class TransportPanel {
     this.now = null;
     this.enabledSet = new Set(load() ?? TRANSPORTS.map((t) => t.name));
     document.getElementById("apply").addEventListener("click", () => hooks.onApply());
+    document.getElementById("forget").addEventListener("click", () => {
+      try {
+        localStorage.removeItem(MEMORY_KEY);
+      } catch {
+        // no storage: omnio remembered in memory only, and a new Manager starts afresh anyway
+      }
+      this.log("memory", "forgot what this origin's transports did");
+      hooks.onApply();
+    });
     document.getElementById("all-on").addEventListener("click", () => {
       this.enabledSet = new Set(TRANSPORTS.map((t) => t.name));
       save(this.enabledSet);
@@ -189,6 +202,8 @@ export class TransportPanel {
     if (!row.supported) return { key: "unsupported", text: "unsupported", why };
     const failure = this.failures.get(t.name);
     if (failure) return { key: "failed", text: "failed", why: `${failure} · ${why}` };
+    // Ranked down (a bad outcome remembered for this origin, or deaths this session): not probed for now.
+    if (row.score < HEALTHY_SCORE) return { key: "failed", text: row.last === "buffered" ? "buffered" : "ranked down", why };
     return { key: "standby", text: "standby", why };
   }
 }
