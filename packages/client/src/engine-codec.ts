@@ -30,22 +30,43 @@ const TYPES: readonly EnginePacketType[] = ["open", "close", "ping", "pong", "me
 export const isBinary = (value: unknown): value is BinaryData =>
   value instanceof ArrayBuffer || ArrayBuffer.isView(value) || (typeof Blob === "function" && value instanceof Blob);
 
-/**
- * Encode one packet for a transport. Binary data goes out raw when `supportsBinary` (WebSocket), otherwise as
- * `b<base64>`. A Blob cannot be read synchronously: text-only transports must convert it to an ArrayBuffer
- * first (`await blob.arrayBuffer()`); given one here they get a ProtocolError.
- */
-export function encodePacket(packet: EnginePacket, supportsBinary: boolean): string | BinaryData {
+/** Encode one packet for a transport that carries binary frames (WebSocket): binary data goes out raw. */
+export function encodeFrame(packet: EnginePacket): string | BinaryData {
   const data = packet.data;
   const digit = TYPES.indexOf(packet.type);
   if (digit < 0) throw new ProtocolError(`Cannot encode Engine.IO packet: unknown type ${JSON.stringify(packet.type)}`);
   if (data === undefined) return "" + digit;
   if (typeof data === "string") return digit + data;
   if (digit !== 4) throw new ProtocolError(`Cannot encode Engine.IO packet: binary data in a "${packet.type}" packet`);
-  if (supportsBinary) return data;
-  if (data instanceof ArrayBuffer) return "b" + toBase64(new Uint8Array(data));
-  if (ArrayBuffer.isView(data)) return "b" + toBase64(new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  return data;
+}
+
+/**
+ * Encode one packet for a transport. Binary data goes out raw when `supportsBinary` (WebSocket), otherwise as
+ * `b<base64>`. A Blob cannot be read synchronously: text-only transports must convert it to an ArrayBuffer
+ * first (`await blob.arrayBuffer()`); given one here they get a ProtocolError.
+ */
+export function encodePacket(packet: EnginePacket, supportsBinary: boolean): string | BinaryData {
+  const frame = encodeFrame(packet);
+  if (supportsBinary || typeof frame === "string") return frame;
+  if (frame instanceof ArrayBuffer) return "b" + toBase64(new Uint8Array(frame));
+  if (ArrayBuffer.isView(frame)) return "b" + toBase64(new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength));
   throw new ProtocolError("Cannot encode Engine.IO packet: a Blob needs a binary transport (convert it to an ArrayBuffer first)");
+}
+
+/**
+ * Decode one frame of a transport that carries binary frames (WebSocket): a text packet or a raw binary message.
+ * No `b<base64>` here: a server sends binary raw on such a transport, and leaving base64 out keeps it out of
+ * WebSocket-only bundles. Throws ProtocolError on anything malformed.
+ */
+export function decodeFrame(data: string | ArrayBuffer | ArrayBufferView, binaryType?: BinaryType): EnginePacket {
+  if (typeof data !== "string") {
+    if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return { type: "message", data: toBinary(data, binaryType) };
+    throw new ProtocolError(`${PACKET_PREFIX}unsupported frame of type ${typeof data}`);
+  }
+  const type = TYPES[data.charCodeAt(0) - 48];
+  if (type === undefined) throw new ProtocolError(PACKET_PREFIX + (data ? `unknown type ${JSON.stringify(data[0])} at byte 0` : "empty string"));
+  return data.length > 1 ? { type, data: data.slice(1) } : { type };
 }
 
 /**
@@ -53,27 +74,14 @@ export function encodePacket(packet: EnginePacket, supportsBinary: boolean): str
  * ProtocolError on anything malformed.
  */
 export function decodePacket(data: string | ArrayBuffer | ArrayBufferView, binaryType?: BinaryType): EnginePacket {
-  if (typeof data !== "string") {
-    if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return { type: "message", data: toBinary(data, binaryType) };
-    throw new ProtocolError(`Cannot decode Engine.IO packet: unsupported frame of type ${typeof data}`);
-  }
-  const code = data.charCodeAt(0);
-  if (code === 98) {
+  if (typeof data === "string" && data.charCodeAt(0) === 98) {
     try {
       return { type: "message", data: toBinary(fromBase64(data, 1), binaryType) };
     } catch (error) {
-      throw new ProtocolError(`Cannot decode Engine.IO packet: ${(error as Error).message}`, { cause: error });
+      throw new ProtocolError(PACKET_PREFIX + (error as Error).message, { cause: error });
     }
   }
-  const type = TYPES[code - 48];
-  if (type === undefined) {
-    throw new ProtocolError(
-      data.length === 0
-        ? "Cannot decode Engine.IO packet: empty string"
-        : `Cannot decode Engine.IO packet: unknown type ${JSON.stringify(data[0])} at byte 0`,
-    );
-  }
-  return data.length > 1 ? { type, data: data.slice(1) } : { type };
+  return decodeFrame(data, binaryType);
 }
 
 /** Join packets into a polling payload; binary always travels as base64 there. */

@@ -14,6 +14,7 @@ export type {
 export type { BinaryData, EnginePacket, EnginePacketType } from "./engine-codec.js";
 export { httpSend, cacheBuster, type HttpRequest, type HttpStatusFailure, type HttpDone } from "./http-send.js";
 export { encodePacket, decodePacket, encodePayload, decodePayload, isBinary, SEPARATOR } from "./engine-codec.js";
+export { encodeFrame, decodeFrame } from "./engine-codec.js";
 export type { BinaryType } from "./engine-codec.js";
 export {
   CONNECT, DISCONNECT, EVENT, ACK, CONNECT_ERROR, BINARY_EVENT, BINARY_ACK,

@@ -3,9 +3,8 @@
 
 import type { ProbeEnv, ProbeResult, TransportContext, TransportFactory, TransportTraits } from "@omnio/client";
 import type { WebSocketConstructor } from "./websocket-like.js";
-import { WebSocketTransport } from "./websocket-transport.js";
+import { createWebSocketTransport } from "./websocket-transport.js";
 
-export { WebSocketTransport } from "./websocket-transport.js";
 export type {
   WebSocketConstructor,
   WebSocketLike,
@@ -33,8 +32,6 @@ const traits: TransportTraits = {
 };
 
 export function websocket(options: WebSocketTransportOptions = {}): TransportFactory {
-  const ctorIn = (global: typeof globalThis): WebSocketConstructor | undefined =>
-    options.WebSocket ?? (global.WebSocket as WebSocketConstructor | undefined);
   return {
     name: "websocket",
     traits,
@@ -45,7 +42,7 @@ export function websocket(options: WebSocketTransportOptions = {}): TransportFac
         : { supported: false, reason: "no global WebSocket and none passed in options.WebSocket" };
     },
     create(context: TransportContext) {
-      return new WebSocketTransport(context, ctorIn(context.global), options.protocols);
+      return createWebSocketTransport(context, options.WebSocket ?? (context.global.WebSocket as WebSocketConstructor | undefined), options.protocols);
     },
   };
 }
