@@ -194,9 +194,9 @@ export class TransportPanel {
   stateOf(t, row) {
     if (!this.available.has(t.name)) return { key: "missing", text: "not available", why: "this client build has no such transport yet" };
     if (!row) return { key: "off", text: "off", why: this.enabledSet.has(t.name) ? "switched on: reconnect to use it" : "switched off for this connection" };
+    // The reason already tells memory's story ("worked just now on this origin, RTT 4 ms"): add only the score.
     const facts = [`score ${row.score}`];
-    if (row.last) facts.push(`last ${row.last}`);
-    if (row.rttMs !== null && row.rttMs !== undefined) facts.push(`RTT ${Math.round(row.rttMs)} ms`);
+    if (row.rttMs !== null && row.rttMs !== undefined && !row.reason.includes("RTT")) facts.push(`RTT ${Math.round(row.rttMs)} ms`);
     const why = `${row.reason} · ${facts.join(" · ")}`;
     if (this.now === t.name) return { key: "current", text: "in use", why };
     if (!row.supported) return { key: "unsupported", text: "unsupported", why };

@@ -147,10 +147,12 @@ describe.skipIf(!existsSync(UMD))("the demo", () => {
       timeout: DELIVERY_MS,
     });
 
-    await bob.page.type("#text", "typing away", { delay: 20 });
+    // Typing hints are volatile (dropped when the transport is busy) and throttled to one per 1.5 s: type for a
+    // few seconds, as a person would, so that some get through.
+    await bob.page.type("#text", "typing away, slowly", { delay: 150 });
     await alice.page.waitForFunction(() => document.getElementById("typing")?.textContent === "bob2 is typing…", undefined, { timeout: DELIVERY_MS });
     await bob.page.press("#text", "Enter");
-    await delivered(bob.page, "typing away");
+    await delivered(bob.page, "typing away, slowly");
 
     const png = await drawPng(alice.page);
     await alice.page.setInputFiles("#file", { name: "omnio.png", mimeType: "image/png", buffer: png });
@@ -166,7 +168,7 @@ describe.skipIf(!existsSync(UMD))("the demo", () => {
 
     if (SHOTS) {
       await say(alice.page, bob.page, "Nice! Now switch transports in the panel →");
-      await bob.page.type("#text", "on it", { delay: 20 });
+      await bob.page.type("#text", "on it, one moment", { delay: 150 });
       await alice.page.waitForFunction(() => document.getElementById("typing")?.textContent === "bob2 is typing…", undefined, { timeout: DELIVERY_MS });
       await alice.page.screenshot({ path: shot("desktop.png") });
       await bob.page.screenshot({ path: shot("mobile.png") });
@@ -208,7 +210,7 @@ describe.skipIf(!existsSync(UMD))("the demo", () => {
     expect((await history(alice.page)).some((h) => h.includes("transport") && h.includes(landed))).toBe(true);
     await say(alice.page, bob.page, `after the fallback, on ${landed}`);
 
-    if (SHOTS) await alice.page.screenshot({ path: shot("fallback.png") });
+    if (SHOTS) await alice.page.locator("aside.panel").screenshot({ path: shot("fallback.png") });
 
     // offline: the session is cut, what alice writes waits (queued), and arrives once the network is back
     await alice.page.check("#weather-offline");
