@@ -37,48 +37,36 @@ export const isReservedEvent = (name: unknown): boolean =>
   name === "connect" || name === "connect_error" || name === "disconnect" ||
   name === "disconnecting" || name === "newListener" || name === "removeListener";
 
-const tooDeep = (): never => {
-  throw new ProtocolError(`Cannot encode Socket.IO packet: data is cyclic or nested deeper than ${MAX_DEPTH} levels`);
-};
+const encodeError = (what: string): ProtocolError => new ProtocolError("Cannot encode Socket.IO packet: " + what);
 
-/** An own "__proto__" key (JSON.parse makes those) must stay a property: plain assignment would swap the prototype. */
-function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  if (key === "__proto__") Object.defineProperty(target, key, { value, writable: true, enumerable: true, configurable: true });
-  else target[key] = value;
-}
-
-/** The cheap scan: most packets have no binary, and this walk allocates nothing. */
-function hasBinary(value: unknown, depth: number): boolean {
-  if (typeof value !== "object" || value === null) return false;
-  if (depth > MAX_DEPTH) tooDeep();
-  if (Array.isArray(value)) {
-    for (let i = 0; i < value.length; i++) if (hasBinary(value[i], depth + 1)) return true;
-    return false;
-  }
-  if (isBinary(value)) return true;
-  const toJSON = (value as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === "function") return hasBinary(toJSON.call(value), depth + 1);
-  for (const key in value) if (hasOwn.call(value, key) && hasBinary((value as Record<string, unknown>)[key], depth + 1)) return true;
-  return false;
-}
-
-/** A JSON-ready copy of `value` with each binary replaced by a placeholder (the caller's data is untouched). */
+/**
+ * `value` with each binary replaced by a placeholder (the binary pushed on `out`). Most packets hold no binary:
+ * then the value itself comes back and nothing is allocated; otherwise a copy, the caller's data untouched.
+ * The copy is made by spread/slice, which keep an own "__proto__" key (JSON.parse makes those) a property.
+ */
 function extract(value: unknown, key: string | number, out: BinaryData[], depth: number): unknown {
   if (typeof value !== "object" || value === null) return value;
-  if (depth > MAX_DEPTH) tooDeep();
+  if (depth > MAX_DEPTH) throw encodeError(`data is cyclic or nested deeper than ${MAX_DEPTH} levels`);
   if (isBinary(value)) return { _placeholder: true, num: out.push(value) - 1 };
-  if (Array.isArray(value)) {
-    const copy: unknown[] = [];
-    for (let i = 0; i < value.length; i++) copy.push(extract(value[i], i, out, depth + 1));
-    return copy;
-  }
   const toJSON = (value as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === "function") return extract(toJSON.call(value, "" + key), key, out, depth + 1);
-  const copy: Record<string, unknown> = {};
-  for (const k in value) {
-    if (!hasOwn.call(value, k)) continue;
-    setOwn(copy, k, extract((value as Record<string, unknown>)[k], k, out, depth + 1));
+  if (typeof toJSON === "function") {
+    const json: unknown = toJSON.call(value, "" + key);
+    const replaced = extract(json, key, out, depth + 1);
+    // Unchanged: leave the original, JSON.stringify calls its toJSON again.
+    return replaced === json ? value : replaced;
   }
+  const source = value as Record<string, unknown>;
+  let copy: Container | undefined;
+  if (Array.isArray(source)) for (let i = 0; i < source.length; i++) copy = extractChild(source, i, out, depth, copy);
+  else for (const k in source) if (hasOwn.call(source, k)) copy = extractChild(source, k, out, depth, copy);
+  return copy ?? value;
+}
+
+/** One child of `source`: the copy (made on the first replaced child, by slice or spread), if any. */
+type Container = Record<string | number, unknown>;
+function extractChild(source: Container, k: string | number, out: BinaryData[], depth: number, copy: Container | undefined): Container | undefined {
+  const v = extract(source[k], k, out, depth + 1);
+  if (v !== source[k]) (copy ??= (Array.isArray(source) ? source.slice() : { ...source }) as Container)[k] = v;
   return copy;
 }
 
@@ -93,9 +81,10 @@ export function encodeSocketPacket(packet: SocketPacket): Array<string | BinaryD
   let attachments: BinaryData[] | undefined;
   if (type === EVENT || type === ACK || type === BINARY_EVENT || type === BINARY_ACK) {
     if (type > CONNECT_ERROR) type -= 3;
-    if (hasBinary(data, 0)) {
-      attachments = [];
-      data = extract(data, "", attachments, 0);
+    const found: BinaryData[] = [];
+    data = extract(data, "", found, 0);
+    if (found.length) {
+      attachments = found;
       type += 3;
     }
   }
@@ -103,12 +92,12 @@ export function encodeSocketPacket(packet: SocketPacket): Array<string | BinaryD
   if (attachments) s += attachments.length + "-";
   if (nsp && nsp !== "/") {
     if (nsp.charCodeAt(0) !== 47 || nsp.includes(",")) {
-      throw new ProtocolError(`Cannot encode Socket.IO packet: namespace ${JSON.stringify(nsp)} must start with "/" and contain no ","`);
+      throw encodeError(`namespace ${JSON.stringify(nsp)} must start with "/" and contain no ","`);
     }
     s += nsp + ",";
   }
   if (id !== undefined) {
-    if (!(Number.isSafeInteger(id) && id >= 0)) throw new ProtocolError(`Cannot encode Socket.IO packet: ack id ${id} is not a non-negative integer`);
+    if (!(Number.isSafeInteger(id) && id >= 0)) throw encodeError(`ack id ${id} is not a non-negative integer`);
     s += id;
   }
   if (data !== undefined) {
@@ -170,7 +159,8 @@ export class SocketDecoder {
     if (this._buffers.length < this._expected) return undefined;
     const { _pending: pending, _slots: slots, _buffers: buffers } = this;
     for (let i = 0; i < slots.length; i += 3) {
-      setOwn(slots[i] as Record<string, unknown>, slots[i + 1] as string, buffers[slots[i + 2] as number]);
+      // Plain assignment is safe even for a "__proto__" key: JSON.parse made it an own property.
+      (slots[i] as Record<string, unknown>)[slots[i + 1] as string] = buffers[slots[i + 2] as number];
     }
     this.reset();
     return pending;

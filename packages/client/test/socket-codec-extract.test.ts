@@ -1,0 +1,33 @@
+// The encoder's binary extraction: one walk that returns the caller's data itself when it holds no binary and
+// a copy otherwise, never touching the original, keeping own "__proto__" keys as properties.
+import { describe, expect, test } from "vitest";
+import { EVENT, SocketDecoder, encodeSocketPacket } from "@omnio/client";
+
+describe("binary extraction", () => {
+  test("data without binary is stringified as given; with binary, the caller's objects are untouched", () => {
+    const plain = { a: [1, { b: "c" }] };
+    expect(encodeSocketPacket({ type: EVENT, nsp: "/", data: ["t", plain] })).toEqual([`2["t",{"a":[1,{"b":"c"}]}]`]);
+    const bin = new Uint8Array([7]);
+    const inner = { keep: 1, bin };
+    const list = [0, inner, "x"];
+    const frames = encodeSocketPacket({ type: EVENT, nsp: "/", data: ["t", list] });
+    expect(frames[0]).toBe(`51-["t",[0,{"keep":1,"bin":{"_placeholder":true,"num":0}},"x"]]`);
+    expect(frames[1]).toBe(bin);
+    expect(inner.bin).toBe(bin);
+    expect(list[1]).toBe(inner);
+  });
+
+  test('an own "__proto__" key survives the copy as data, and decodes back to an own property', () => {
+    const data = JSON.parse('{"__proto__":{"polluted":true},"bin":null}') as Record<string, unknown>;
+    data.bin = new Uint8Array([1, 2]);
+    const frames = encodeSocketPacket({ type: EVENT, nsp: "/", data: ["t", data] });
+    expect(frames[0]).toBe(`51-["t",{"__proto__":{"polluted":true},"bin":{"_placeholder":true,"num":0}}]`);
+    const decoder = new SocketDecoder();
+    decoder.add(`51-["t",{"__proto__":{"_placeholder":true,"num":0}}]`);
+    const packet = decoder.add(new Uint8Array([9]));
+    const obj = (packet!.data as unknown[])[1] as Record<string, unknown>;
+    expect(Object.getPrototypeOf(obj)).toBe(Object.prototype);
+    expect(Object.prototype.hasOwnProperty.call(obj, "__proto__")).toBe(true);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+});
