@@ -15,7 +15,7 @@ import { deadline, fixed, goal, kilo, median, once, quantile, turn } from "./lib
 
 export const title = "Node: client → server events, acks, connect (WebSocket and long polling)";
 
-const ROUNDS = 5;
+const ROUNDS = 4;
 const EVENTS = { websocket: 60_000, polling: 60_000 };
 const ACKS = 2000;
 const CONNECTS = 20;
@@ -142,7 +142,7 @@ export async function run({ servers, log = () => {} }) {
   log(`node: warm-up over ${settings.length} settings`);
   for (const s of settings) {
     await guard(s, "warm-up", async () => {
-      await deadline(throughput(s.make, 10_000), 60_000, `${s.client} warm-up events`);
+      await deadline(throughput(s.make, 5_000), 60_000, `${s.client} warm-up events`);
       await deadline(acks(s.make, 200), 60_000, `${s.client} warm-up acks`);
       await deadline(connects(s.make, 3), 60_000, `${s.client} warm-up connects`);
     });

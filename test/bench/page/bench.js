@@ -130,8 +130,8 @@ async function fallback() {
   if (first !== null) {
     // Settle: stop at WebSocket (nothing better on these servers), or once no change came for `quiet` ms (cap
     // 15 s). omnio gives a silent upgrade probe 3–10 s before it tries the next candidate, so it gets 5 s;
-    // socket.io-client has no probe deadline (a hung upgrade waits forever), so 3 s shows all it will do.
-    const quiet = clientName === "sio" ? 3000 : 5000;
+    // socket.io-client has no probe deadline (a hung upgrade waits forever), so 2.5 s shows all it will do.
+    const quiet = clientName === "sio" ? 2500 : 5000;
     const end = t0 + 15_000;
     await new Promise((resolve) => {
       const tick = () => {
