@@ -194,6 +194,28 @@ describe.skipIf(!existsSync(UMD))("the demo", () => {
     for (const c of [alice, bob]) expect(c.errors).toEqual([]);
   });
 
+  it("stays on polling behind a buffering proxy: the streaming probes time out", { timeout: 120_000 }, async () => {
+    const alice = await openChat("alice4");
+    for (const name of ["websocket", "flashsocket", "jsonp"]) await alice.page.uncheck(`#switch-${name}`);
+    await alice.page.check("#weather-buffer-streams");
+    await alice.page.waitForFunction(
+      () => {
+        const lines = [...document.querySelectorAll("#history li")].map((li) => li.textContent ?? "");
+        return ["xhr-multipart", "htmlfile"].every((n) => lines.some((l) => l.includes("upgradeError") && l.includes(`${n}:`)));
+      },
+      undefined,
+      { timeout: 60_000 },
+    );
+    expect(await connectedOn(alice.page, "polling", CONNECT_MS)).toBe("polling");
+    for (const name of ["xhr-multipart", "htmlfile"]) {
+      expect(await alice.page.getAttribute(`#ranking li[data-transport="${name}"]`, "data-state")).toBe("failed");
+    }
+    // and the chat still works on what is left
+    const bob = await openChat("bob4");
+    await say(alice.page, bob.page, "polling is slow but it gets there");
+    for (const c of [alice, bob]) expect(c.errors).toEqual([]);
+  });
+
   it("falls back when the weather drops WebSocket, and delivers what was written offline", { timeout: 180_000 }, async () => {
     const alice = await openChat("alice3");
     const bob = await openChat("bob3");
