@@ -3,7 +3,7 @@
 // @omnio/server (all six transports). Per fault, the client must end connected on the best transport that works
 // there, every event sent both ways (acked on the way up) must arrive exactly once and in order, and ranking()
 // must explain the outcome. Also: a reload starts on the remembered transport, a page without WebSocket, and an
-// origin whose WebSocket recovers is upgraded again once the penalty expired.
+// origin whose WebSocket recovers is upgraded again once the penalty expired; a cross-origin server without CORS.
 // Each test gets a fresh proxy (a fresh origin, so fresh transport memory) and a fresh browser context.
 // Build first: OMNIO_PACKAGES=client,omnio npm run build (the UMD bundles every transport).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
@@ -28,7 +28,8 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>omnio fallback</title>
   window.t = {
     log: [], got: [],
     open(opts = {}) {
-      const s = (this.s = io(location.origin, { forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 300, ...opts }));
+      const { url = location.origin, ...rest } = opts;
+      const s = (this.s = io(url, { forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 300, ...rest }));
       for (const e of ["transport", "upgrade", "upgradeError"]) s.io.on(e, (x) => this.log.push({ e, name: x.name, reason: x.reason, error: x.error && x.error.name + ": " + x.error.message }));
       s.on("connect", () => this.log.push({ e: "connect" }));
       s.on("disconnect", (reason) => this.log.push({ e: "disconnect", reason }));
@@ -305,6 +306,22 @@ describe.skipIf(!existsSync(UMD))("fallback behind a faulty network (Chromium, i
     const s3 = await p3.state();
     expect(s3.transport).toBe("websocket");
     expect(row(s3.ranking, "websocket")).toMatchObject({ last: "ok" });
+  });
+
+  it("cross-origin without CORS: polling fails, JSONP opens the session at once, then websocket", async () => {
+    const pageSite = await startStaticServer({ routes: [pageRoute], host: "localhost" });
+    cleanups.push(() => pageSite.close());
+    const { page } = await openPage(pageSite.origin);
+    const p = t(page);
+    await p.open({ url: site.origin }); // @omnio/server without a `cors` option: no CORS headers
+    await p.exchange("a");
+    await p.seen("upgrade", "websocket");
+    await p.exchange("b");
+    const s = await p.state();
+    expect(s.log.filter((l) => l.e === "transport").map((l) => `${l.name}:${l.reason}`)).toEqual(["jsonp:handshake", "websocket:upgrade"]);
+    expectExactlyOnce(s.got, ["a", "b"]);
+    expect(row(s.ranking, "polling")).toMatchObject({ supported: true, last: "failed" });
+    expect(row(s.ranking, "xhr-multipart")).toMatchObject({ supported: true });
   });
 
   it("a page without window.WebSocket: websocket is unsupported with a reason, ends on xhr-multipart", async () => {

@@ -149,7 +149,8 @@ export class Engine implements UpgradeHost {
         t.close();
         const cause = new TimeoutError(`no open packet within ${step.deadlineMs} ms`);
         this._errors.push(new TransportError(`Failed to open ${f.name} to ${this.base}: ${cause.message}`, f.name, { cause }));
-        this._failed.push([f.name, "timeout"]);
+        // A stream that never delivers its open packet is as buffered as a late probe.
+        this._failed.push([f.name, f.traits.streaming ? "buffered" : "timeout"]);
         this._next();
       }, step.deadlineMs);
     }

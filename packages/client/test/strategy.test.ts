@@ -106,6 +106,33 @@ describe("memory drives the next connection", () => {
     expect(ws.instances).toHaveLength(1); // just timed out: not probed again as an upgrade
   });
 
+  it("a remembered stream whose open packet never comes is 'buffered'", () => {
+    memory.record(strategy.key, "xhr-multipart", "ok", 2);
+    open();
+    expect(xm.instances).toHaveLength(1);
+    vi.advanceTimersByTime(2000);
+    poll.instances[0]!.handshake();
+    expect(last()["xhr-multipart"]).toBe("buffered");
+  });
+
+  it("rememberTransport: false never touches localStorage; otherwise outcomes land there", () => {
+    const store = new Map<string, string>();
+    const localStorage = {
+      getItem: (k: string) => store.get(k) ?? null,
+      setItem: (k: string, v: string) => void store.set(k, v),
+      removeItem: (k: string) => void store.delete(k),
+    };
+    const global = { localStorage } as unknown as typeof globalThis;
+    const off = new TransportStrategy(BASE, [ws, poll], { rememberTransport: false, global });
+    off.record("polling", "ok", 3);
+    expect(store.size).toBe(0);
+    expect(off.memory.persistent).toBe(false);
+    expect(off.memory.get(off.key).polling).toMatchObject({ last: "ok" }); // still known to this Manager
+    const on = new TransportStrategy(BASE, [ws, poll], { global });
+    on.record("polling", "ok", 3);
+    expect(JSON.parse(store.get("omnio:transports:v1")!).origins[0].key).toBe(BASE);
+  });
+
   it("a transport that dies twice in a Manager's life is ranked down for its next session and remembered", () => {
     open();
     poll.instances[0]!.handshake({ upgrades: ["websocket"] });
