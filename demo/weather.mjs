@@ -44,12 +44,18 @@ export function attachWeather(http, io, options = {}) {
 
   const onRequest = (req, res) => {
     const url = new URL(req.url ?? "/", "http://x");
-    if (url.pathname === "/demo/weather") return answerControl(req, res, url, get, set), true;
+    if (url.pathname === "/demo/weather") {
+      answerControl(req, res, url, get, set);
+      return true;
+    }
     if (!url.pathname.startsWith(path)) return false;
     const page = url.searchParams.get("page");
     if (!page || !weather.has(page)) return false;
     const w = get(page);
-    if (w === "offline") return req.socket.destroy(), true;
+    if (w === "offline") {
+      req.socket.destroy();
+      return true;
+    }
     if (w === "buffer-streams" && req.method === "GET" && STREAMING.has(url.searchParams.get("transport") ?? "")) holdBody(res);
     return false;
   };

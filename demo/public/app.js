@@ -1,10 +1,11 @@
 // The demo page: a chat on namespace /chat over omnio's CDN build (global `io`), and the wiring of the transport
-// panel and the network weather. Each (re)connection is a fresh Manager with the transports switched on; what
-// was written but not acknowledged is carried over, and the server deduplicates by message id.
+// panel and the network weather. Each (re)connection with other transports is a fresh Manager; the Outbox
+// carries over what was written but not acknowledged.
 import { ChatView } from "./chat-view.js";
 import { TRANSPORTS, TransportPanel } from "./transport-panel.js";
 import { WeatherControl } from "./weather-control.js";
 import { ensureRuffle } from "./flash.js";
+import { Outbox } from "./outbox.js";
 
 const LATENCY_EVERY_MS = 3000;
 const LATENCY_TIMEOUT_MS = 5000;
@@ -20,8 +21,6 @@ const state = {
   /** The live Socket (namespace /chat), replaced on every reconnect with other transports. */
   socket: null,
   generation: 0,
-  /** Emits not acknowledged yet, by id: { event, args, li, socket, written, resend }. */
-  pending: new Map(),
   lastTyping: 0,
   latencyTimer: undefined,
   weather: "clear",
@@ -39,6 +38,7 @@ const view = new ChatView({
   onLeave: (room) => leaveRoom(room),
   onUnread: () => view.setRooms(state.rooms, state.active),
 });
+const outbox = new Outbox(view);
 const panel = new TransportPanel({ onApply: () => connect("switches changed") });
 const weather = new WeatherControl(pageId, {
   onChange: (value) => {
@@ -90,8 +90,7 @@ function teardown() {
   old.io.off();
   old.off();
   old.disconnect();
-  // What it held is re-sent on the next socket (see flushPending).
-  for (const p of state.pending.values()) if (p.socket === old) p.resend = true;
+  // What it held goes out again on the next socket (Outbox.connected).
 }
 
 function wire(socket) {
@@ -118,7 +117,7 @@ function wire(socket) {
 
   socket.on("connect", () => {
     setStatus("connected", `Connected as ${state.nick}`);
-    flushPending(socket);
+    outbox.connected(socket);
     startLatency(socket);
     refreshMembers(state.active);
   });
@@ -126,7 +125,7 @@ function wire(socket) {
     clearInterval(state.latencyTimer);
     setStatus("offline", `Disconnected (${reason}): messages wait for the reconnection`);
     panel.log("disconnect", reason);
-    for (const p of state.pending.values()) if (p.socket === socket && p.written) p.resend = true;
+    outbox.disconnected(socket);
   });
   socket.on("connect_error", (err) => {
     setStatus("offline", `Cannot connect: ${err?.message ?? err}`);
@@ -153,42 +152,6 @@ function startLatency(socket) {
   };
   tick();
   state.latencyTimer = setInterval(tick, LATENCY_EVERY_MS);
-}
-
-// ---- messages with acks ----------------------------------------------------------------------------------
-
-/** Emit `event` with an ack; the entry `li` shows queued → sending → delivered. */
-function sendAcked(event, args, li) {
-  const p = { event, args, li, socket: null, written: false, resend: false };
-  state.pending.set(args[0].id, p);
-  emitPending(p);
-}
-
-function emitPending(p) {
-  const socket = state.socket;
-  if (!socket) return view.setState(p.li, "queued");
-  p.socket = socket;
-  p.written = socket.connected;
-  p.resend = false;
-  view.setState(p.li, p.written ? "sending" : "queued");
-  const id = p.args[0].id;
-  socket.emit(p.event, ...p.args, (res) => {
-    if (state.pending.get(id) !== p) return;
-    state.pending.delete(id);
-    if (res?.ok) view.setState(p.li, "delivered");
-    else view.setState(p.li, "failed", res?.error ?? "refused");
-  });
-}
-
-/** Connected: the socket flushed what it buffered; re-send what an older connection left unanswered. */
-function flushPending(socket) {
-  for (const p of state.pending.values()) {
-    if (p.socket !== socket || p.resend) emitPending(p);
-    else if (!p.written) {
-      p.written = true;
-      view.setState(p.li, "sending");
-    }
-  }
 }
 
 // ---- rooms -----------------------------------------------------------------------------------------------
@@ -258,7 +221,7 @@ document.getElementById("composer").addEventListener("submit", (event) => {
   if (!value) return;
   text.value = "";
   const msg = { id: randomId(), room: state.active, text: value };
-  sendAcked("message", [msg], view.own(msg, "sending"));
+  outbox.send(state.socket, "message", [msg], view.own(msg, "sending"));
 });
 text.addEventListener("input", () => {
   const socket = state.socket;
@@ -277,7 +240,7 @@ fileInput.addEventListener("change", async () => {
   if (file.size > MAX_FILE_BYTES) return view.notice(state.active, `${file.name} is larger than 1 MB: not sent`);
   const data = await file.arrayBuffer();
   const meta = { id: randomId(), room: state.active, name: file.name, type: file.type || "application/octet-stream", size: file.size };
-  sendAcked("file", [meta, data], view.file(meta, data, "sending"));
+  outbox.send(state.socket, "file", [meta, data], view.file(meta, data, "sending"));
 });
 
 if (nickInput.value && new URLSearchParams(location.search).has("nick")) login.requestSubmit();
