@@ -7,8 +7,10 @@ import { existsSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
+import { io as ioc, type Socket as ClientSocket } from "socket.io-client";
 import { startDemo, type Demo } from "../../demo/server.mjs";
 import { newPage } from "../helpers/browser.js";
+import { waitFor } from "../harness/wait-for.js";
 
 const UMD = fileURLToPath(new URL("../../packages/omnio/dist/omnio.min.js", import.meta.url));
 const RUFFLE = existsSync(fileURLToPath(new URL("../../node_modules/@ruffle-rs/ruffle/ruffle.js", import.meta.url)));
@@ -52,8 +54,10 @@ const opened: Chat[] = [];
 beforeAll(async () => {
   demo = await startDemo({ port: 0, host: "127.0.0.1" });
 });
+const clients: ClientSocket[] = [];
 afterEach(async () => {
   for (const c of opened.splice(0)) await c.context.close();
+  for (const c of clients.splice(0)) c.disconnect();
 });
 afterAll(async () => {
   await demo?.close();
@@ -251,5 +255,85 @@ describe.skipIf(!existsSync(UMD))("the demo", () => {
     // exactly once, although the page may have sent it twice
     expect(await bob.page.$$eval("#messages li.other .text", (els) => els.filter((e) => e.textContent === "written while offline").length)).toBe(1);
     for (const c of [alice, bob]) expect(c.errors).toEqual([]);
+  });
+});
+
+/** A real socket.io-client 4.8 peer on the demo's /chat namespace. */
+async function peer(nick: unknown, extra: { rooms?: unknown; page?: string } = {}): Promise<ClientSocket> {
+  const c = ioc(`${demo.url}/chat`, {
+    forceNew: true,
+    reconnection: false,
+    auth: { nick, rooms: extra.rooms },
+    query: extra.page ? { page: extra.page } : {},
+  });
+  clients.push(c);
+  await waitFor(c, "connect", CONNECT_MS);
+  return c;
+}
+
+const ack = (c: ClientSocket, event: string, ...args: unknown[]) => c.timeout(DELIVERY_MS).emitWithAck(event, ...args) as Promise<unknown>;
+
+describe("the demo server", () => {
+  it("answers bad input from the network with error acks and keeps serving", async () => {
+    const bad = await peer("x\u0000".repeat(40), { rooms: ["BAD ROOM", 5, "ok-room", { __proto__: null }] });
+    const good = await peer("good", { rooms: ["ok-room"] });
+    // only the valid room was joined, under a cleaned nickname
+    expect(((await ack(good, "members", "ok-room")) as string[]).sort()).toEqual(["good", "x".repeat(24)]);
+    expect(await ack(good, "members", "BAD ROOM")).toEqual([]);
+    for (const [event, args] of [
+      ["message", ["not an object"]],
+      ["message", [{ id: "a/b", room: "lobby", text: "hi" }]],
+      ["message", [{ id: "long", room: "lobby", text: "x".repeat(2001) }]],
+      ["message", [{ id: "elsewhere", room: "not-joined", text: "hi" }]],
+      ["file", [{ id: "f1", room: "lobby", name: "a.txt" }, "not binary"]],
+      ["file", [{ id: "f2", room: "lobby", name: "big" }, Buffer.alloc(1024 * 1024 + 1)]],
+      ["join", ["../etc"]],
+      ["join", [{ room: "x" }]],
+    ] as const) {
+      expect(await ack(bad, event, ...args), `${event} ${JSON.stringify(args).slice(0, 80)}`).toMatchObject({ ok: false });
+    }
+    // events without the ack they need, or with junk, are ignored
+    bad.emit("message", { id: "noack", room: "lobby", text: "hi" });
+    bad.emit("typing", { room: {} });
+    bad.emit("latency");
+    bad.emit("leave", 42);
+    // and the connection still carries a good message to the other peer
+    const got = waitFor<[{ text: string; nick: string }]>(good, "message", DELIVERY_MS);
+    expect(await ack(bad, "message", { id: "fine", room: "ok-room", text: "still here" })).toMatchObject({ ok: true });
+    expect((await got)[0]).toMatchObject({ text: "still here", nick: "x".repeat(24) });
+  });
+
+  it("acknowledges a re-sent message again but delivers it once", async () => {
+    const alice = await peer("alice-node");
+    const bob = await peer("bob-node");
+    const texts: string[] = [];
+    bob.on("message", (m: { text: string }) => texts.push(m.text));
+    const msg = { id: "dup-1", room: "lobby", text: "once" };
+    const first = await ack(alice, "message", msg);
+    const second = await ack(alice, "message", msg);
+    expect(second).toEqual(first);
+    const last = waitFor(bob, "message", DELIVERY_MS);
+    await ack(alice, "message", { id: "dup-2", room: "lobby", text: "after" });
+    await last;
+    expect(texts).toEqual(["once", "after"]);
+  });
+
+  it("weather: validates its control requests and cuts only the chosen page when offline", async () => {
+    const post = (q: string) => fetch(`${demo.url}/demo/weather?${q}`, { method: "POST" });
+    expect((await post("page=bad%20id&weather=offline")).status).toBe(400);
+    expect((await post("page=p1&weather=hail")).status).toBe(400);
+    expect(await (await fetch(`${demo.url}/demo/weather?page=p1`)).json()).toEqual({ page: "p1", weather: "clear" });
+
+    const cut = await peer("cut", { page: "p1" });
+    const spared = await peer("spared", { page: "p2" });
+    const gone = waitFor(cut, "disconnect", DELIVERY_MS);
+    expect((await post("page=p1&weather=offline")).status).toBe(200);
+    await gone;
+    expect(spared.connected).toBe(true);
+    // a new handshake of that page finds no network at all
+    await expect(fetch(`${demo.url}/socket.io/?EIO=4&transport=polling&page=p1`)).rejects.toThrow();
+    expect((await fetch(`${demo.url}/socket.io/?EIO=4&transport=polling&page=p2`)).status).toBe(200);
+    expect((await post("page=p1&weather=clear")).status).toBe(200);
+    expect((await fetch(`${demo.url}/socket.io/?EIO=4&transport=polling&page=p1`)).status).toBe(200);
   });
 });
