@@ -6,9 +6,8 @@
 import type { BinaryData, EnginePacket } from "./engine-codec.js";
 import { ProtocolError, TimeoutError, TransportError } from "./errors.js";
 import { HANDSHAKE_DEADLINE_MS, planConnection, type HandshakeStep, type UpgradeStep } from "./plan.js";
-import { rankTransports } from "./ranking.js";
 import type { TransportOutcome } from "./transport-memory.js";
-import type { EngineStrategy } from "./transport-strategy.js";
+import { staticStrategy, type EngineStrategy } from "./transport-strategy.js";
 import type { ProbeResult, Transport, TransportFactory, TransportName, TransportSink } from "./transport.js";
 import { Upgrade, type UpgradeHost } from "./upgrade.js";
 import { batchLength } from "./write-batch.js";
@@ -372,17 +371,4 @@ export function probeTransports(transports: readonly TransportFactory[], base: s
       return { supported: false, reason: `probe failed: ${(e as Error)?.message ?? e}` };
     }
   });
-}
-
-/** Without a Manager's strategy: the static probes in the user's order, nothing remembered. */
-function staticStrategy(transports: readonly TransportFactory[]): EngineStrategy {
-  return {
-    rank(probes) {
-      const byName: Partial<Record<TransportName, ProbeResult>> = {};
-      transports.forEach((f, i) => void (byName[f.name] ??= probes[i]));
-      return rankTransports(transports, byName, undefined);
-    },
-    record() {},
-    died() {},
-  };
 }

@@ -57,11 +57,7 @@ export class TransportStrategy implements EngineStrategy {
   }
 
   rank(probes: readonly ProbeResult[]): RankingRow[] {
-    const byName: Partial<Record<TransportName, ProbeResult>> = {};
-    this._transports.forEach((f, i) => {
-      if (!byName[f.name] && probes[i]) byName[f.name] = probes[i];
-    });
-    return rankTransports(this._transports, byName, this.memory.get(this.key), {
+    return rankTransports(this._transports, byName(this._transports, probes), this.memory.get(this.key), {
       crossOrigin: this._crossOrigin,
       sessionFailures: this.sessionFailures,
       now: Date.now(),
@@ -95,4 +91,20 @@ function storageOf(g: typeof globalThis): Storage | null {
   } catch {
     return null;
   }
+}
+
+/** Without a Manager's strategy: the static probes in the user's order, nothing remembered. */
+export function staticStrategy(transports: readonly TransportFactory[]): EngineStrategy {
+  return {
+    rank: (probes) => rankTransports(transports, byName(transports, probes), undefined),
+    record() {},
+    died() {},
+  };
+}
+
+/** Probe results (same order as the transports) keyed by name; the first of a duplicated name counts. */
+function byName(transports: readonly TransportFactory[], probes: readonly ProbeResult[]): Partial<Record<TransportName, ProbeResult>> {
+  const out: Partial<Record<TransportName, ProbeResult>> = {};
+  transports.forEach((f, i) => void (out[f.name] ??= probes[i]));
+  return out;
 }
