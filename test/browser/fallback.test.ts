@@ -147,11 +147,12 @@ describe.skipIf(!existsSync(UMD))("fallback behind a faulty network (Chromium, i
     const proxy = await proxied({ refuseWebSocket: 403 });
     const { page, errors } = await openPage(proxy.origin);
     const p = t(page);
-    expect(await p.open()).toBe("polling");
+    await p.open();
     await p.exchange("a"); // while the upgrades are being probed
     await p.seen("upgrade", "xhr-multipart");
     await p.exchange("b");
     const s = await p.state();
+    expect(handshakeOf(s.log)).toBe("polling");
     expect(s.transport).toBe("xhr-multipart");
     expectExactlyOnce(s.got, ["a", "b"]);
     expect(s.log.find((l) => l.e === "upgradeError")).toMatchObject({ name: "websocket", error: expect.stringMatching(/^TransportError/) });
@@ -167,12 +168,13 @@ describe.skipIf(!existsSync(UMD))("fallback behind a faulty network (Chromium, i
     const { page } = await openPage(proxy.origin);
     const p = t(page);
     const started = Date.now();
-    expect(await p.open({ probeTimeout: PROBE_TIMEOUT })).toBe("polling");
+    await p.open({ probeTimeout: PROBE_TIMEOUT });
     await p.exchange("a");
     await p.seen("upgrade", "xhr-multipart");
     expect(Date.now() - started).toBeLessThan(PROBE_TIMEOUT + 8_000); // a hang costs its deadline, not 20 s
     await p.exchange("b");
     const s = await p.state();
+    expect(handshakeOf(s.log)).toBe("polling");
     expect(s.transport).toBe("xhr-multipart");
     expectExactlyOnce(s.got, ["a", "b"]);
     expect(s.log.find((l) => l.e === "upgradeError")).toMatchObject({ name: "websocket", error: expect.stringContaining(`no 3probe within ${PROBE_TIMEOUT} ms`) });
@@ -205,11 +207,12 @@ describe.skipIf(!existsSync(UMD))("fallback behind a faulty network (Chromium, i
     const proxy = await proxied({ bufferResponses: true, refuseWebSocket: 403 });
     const { page } = await openPage(proxy.origin);
     const p = t(page);
-    expect(await p.open({ probeTimeout: PROBE_TIMEOUT })).toBe("polling");
+    await p.open({ probeTimeout: PROBE_TIMEOUT });
     await p.exchange("a");
     await p.seen("upgradeError", "htmlfile");
     await p.exchange("b");
     const s = await p.state();
+    expect(handshakeOf(s.log)).toBe("polling");
     expect(s.transport).toBe("polling");
     expectExactlyOnce(s.got, ["a", "b"]);
     expect(s.log.filter((l) => l.e === "upgradeError").map((l) => l.name)).toEqual(["websocket", "xhr-multipart", "htmlfile"]);
@@ -223,11 +226,12 @@ describe.skipIf(!existsSync(UMD))("fallback behind a faulty network (Chromium, i
     const proxy = await proxied({ delayMs: 150 });
     const { page } = await openPage(proxy.origin);
     const p = t(page);
-    expect(await p.open()).toBe("polling"); // no probeTimeout: the RTT-derived deadline must fit a slow link
+    await p.open(); // no probeTimeout: the RTT-derived deadline must fit a slow link
     await p.exchange("a");
     await p.seen("upgrade", "websocket");
     await p.exchange("b");
     const s = await p.state();
+    expect(handshakeOf(s.log)).toBe("polling");
     expect(s.transport).toBe("websocket");
     expectExactlyOnce(s.got, ["a", "b"]);
     expect(s.log.some((l) => l.e === "upgradeError")).toBe(false);
