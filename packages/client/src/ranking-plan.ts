@@ -4,7 +4,8 @@
 //
 // - Handshake: the best-ranked transport that worked last time on this origin (when it can open a session),
 //   then the "dependable" ones — can handshake, neither duplex nor streaming (polling, jsonp) — in rank order,
-//   then any other that can handshake (a websocket-only server still gets a session). Cross-origin without
+//   then the half-duplex streaming ones (plain HTTP responses pass where an Upgrade may not), then the duplex ones
+//   (a websocket-only server still gets a session), each in rank order. Cross-origin without
 //   CORS, polling is unsupported or ranked down, so jsonp comes first by rank alone.
 // - Upgrades: the healthy supported transports ranked above the one that opened the session, best first,
 //   probed one at a time; a ranked-down transport is not probed until its penalty expires.
@@ -36,7 +37,8 @@ export function planFromRanking(rows: readonly RankingRow[], factories: readonly
   const ordered = [
     ...(remembered ? [remembered] : []),
     ...canOpen.filter(isDependable),
-    ...canOpen.filter((r) => !isDependable(r)),
+    ...canOpen.filter((r) => !isDependable(r) && !traits.get(r.name)!.duplex),
+    ...canOpen.filter((r) => traits.get(r.name)!.duplex),
   ];
   const handshake = [...new Set(ordered.map((r) => r.name))];
   const upgrades = handshake.length ? upgradesFrom(rows, handshake[0]!).filter((n) => traits.has(n)) : [];

@@ -28,9 +28,9 @@ describe("planConnection: handshake", () => {
     expect(names(plan([ws], [yes]).handshake)).toEqual(["websocket"]);
   });
 
-  it("handshakes on the dependable polling-style transports first, then the rest in rank order", () => {
-    expect(names(plan([ws, xhrm, poll, jsonp], [yes, yes, yes, yes]).handshake)).toEqual(["polling", "jsonp", "websocket", "xhr-multipart"]);
-    expect(names(plan([ws, xhrm, poll, jsonp], [yes, yes, no, yes]).handshake)).toEqual(["jsonp", "websocket", "xhr-multipart"]);
+  it("handshakes on the dependable polling-style transports first, then streaming, then duplex ones, in rank order", () => {
+    expect(names(plan([ws, xhrm, poll, jsonp], [yes, yes, yes, yes]).handshake)).toEqual(["polling", "jsonp", "xhr-multipart", "websocket"]);
+    expect(names(plan([ws, xhrm, poll, jsonp], [yes, yes, no, yes]).handshake)).toEqual(["jsonp", "xhr-multipart", "websocket"]);
     expect(plan([ws, poll], [yes, yes]).handshake.map((s) => s.deadlineMs)).toEqual([HANDSHAKE_DEADLINE_MS, HANDSHAKE_DEADLINE_MS]);
   });
 

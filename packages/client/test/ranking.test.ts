@@ -193,9 +193,9 @@ describe("planFromRanking", () => {
   const plan = (memory?: MemoryRecords, ctx: RankingContext = {}, probes = probesFor(), c = ALL) =>
     planFromRanking(rank(memory, ctx, probes, c), c);
 
-  it("handshakes on polling, then jsonp, then the others that can; upgrades to better ones, best first", () => {
+  it("handshakes on polling, then jsonp, then streaming, then duplex; upgrades to better ones, best first", () => {
     expect(plan()).toEqual({
-      handshake: ["polling", "jsonp", "websocket", "xhr-multipart", "htmlfile"],
+      handshake: ["polling", "jsonp", "xhr-multipart", "htmlfile", "websocket"],
       upgrades: ["websocket", "flashsocket", "xhr-multipart", "htmlfile"],
       deadlines: { websocket: 5000, flashsocket: 5000, "xhr-multipart": 5000, htmlfile: 5000 },
     });

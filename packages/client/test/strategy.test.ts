@@ -78,15 +78,15 @@ describe("outcomes", () => {
     const closes: unknown[] = [];
     open({ ...quiet(), onClose: (r, e) => closes.push([r, e]) });
     poll.instances[0]!.fail("refused");
-    ws.instances[0]!.fail("refused");
     xm.instances[0]!.fail("refused");
+    ws.instances[0]!.fail("refused");
     await Promise.resolve();
     expect(closes).toHaveLength(1);
     expect(last()).toEqual({}); // the server was down: no transport is to blame
     open();
     poll.instances[1]!.fail("502");
-    ws.instances[1]!.handshake();
-    expect(last()).toEqual({ polling: "failed", websocket: "ok" });
+    xm.instances[1]!.handshake();
+    expect(last()).toEqual({ polling: "failed", "xhr-multipart": "ok" });
   });
 });
 
