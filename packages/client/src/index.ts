@@ -13,6 +13,8 @@ export type {
 } from "./transport.js";
 export type { BinaryData, EnginePacket, EnginePacketType } from "./engine-codec.js";
 export { httpSend, cacheBuster, type HttpRequest, type HttpStatusFailure, type HttpDone } from "./http-send.js";
+export { HttpTransport, type HttpPostDone, type HttpTransportState } from "./http-transport.js";
+export { HttpStreamTransport, PAUSE_DEADLINE_MS } from "./http-stream-transport.js";
 export { encodePacket, decodePacket, encodePayload, decodePayload, isBinary, SEPARATOR } from "./engine-codec.js";
 export { encodeFrame, decodeFrame } from "./engine-codec.js";
 export type { BinaryType } from "./engine-codec.js";

@@ -5,7 +5,8 @@
 import type { ProbeEnv, ProbeResult, TransportContext, TransportFactory, TransportTraits } from "@omnio/client";
 import { IframeTransport, type IframeTransportOptions } from "./iframe-transport.js";
 
-export { IframeTransport, PAUSE_DEADLINE_MS, type IframeTransportOptions } from "./iframe-transport.js";
+export { IframeTransport, type IframeTransportOptions } from "./iframe-transport.js";
+export { PAUSE_DEADLINE_MS } from "@omnio/client";
 export { FRAME_CALLBACK } from "./frame-stream.js";
 
 const traits: TransportTraits = {

@@ -5,7 +5,8 @@ import type { ProbeEnv, ProbeResult, TransportContext, TransportFactory, Transpo
 import { defaultReader, type StreamReader } from "./stream-get.js";
 import { XhrMultipartTransport } from "./xhr-multipart-transport.js";
 
-export { XhrMultipartTransport, PAUSE_DEADLINE_MS } from "./xhr-multipart-transport.js";
+export { XhrMultipartTransport } from "./xhr-multipart-transport.js";
+export { PAUSE_DEADLINE_MS } from "@omnio/client";
 export { MultipartParser, boundaryOf } from "./multipart-parser.js";
 export type { StreamReader } from "./stream-get.js";
 

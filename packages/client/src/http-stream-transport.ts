@@ -1,0 +1,43 @@
+// What the streaming HTTP transports (xhr-multipart, htmlfile) add to HttpTransport: a held stream, not one poll
+// per answer. It starts as soon as `open()` even when joining a session (an upgrade's `3probe` comes back on it,
+// so a proxy that buffers the stream shows as a probe that misses its deadline); it is reopened each time the
+// server ends it on purpose (128 KiB cycling); `pause()` waits for the server to end it, with a deadline.
+// @see PROTOCOL.md §4, §5
+
+import { ProtocolError, TimeoutError, TransportError } from "./errors.js";
+import { HttpTransport } from "./http-transport.js";
+
+/** How long `pause()` waits for the server to end the stream before the transport gives up. */
+export const PAUSE_DEADLINE_MS = 10_000;
+
+export abstract class HttpStreamTransport extends HttpTransport {
+  protected override readonly _stream = true;
+
+  override pause(onPaused: () => void): void {
+    super.pause(onPaused);
+    if (this._state !== "pausing") return;
+    this._timer = setTimeout(() => {
+      const cause = new TimeoutError(`the server did not end the stream within ${PAUSE_DEADLINE_MS} ms`);
+      this._fail(new TransportError(`Failed to pause ${this.name} at ${this._context.base}: ${cause.message}`, this.name, { cause }));
+    }, PAUSE_DEADLINE_MS);
+  }
+
+  /** Joining: the stream now, onOpen on a fresh task (htmlfile overrides: when the stream is established). */
+  protected override _join(): void {
+    this._start();
+    this._timer = setTimeout(() => this._opened(), 0);
+  }
+
+  /** Joining: the stream is established. */
+  protected _opened(): void {
+    if (this._state === "opening" && !this._handshake) this._toOpen();
+  }
+
+  protected override _end(from: string): void {
+    if (this._state !== "opening") return super._end(from);
+    this._receiving = undefined;
+    // Joining, a stream may end before onOpen (the server released it): reopen it. A handshake's may not.
+    if (!this._handshake) this._start();
+    else this._bad(from, new ProtocolError("the stream ended before the open packet"));
+  }
+}
