@@ -1,6 +1,6 @@
 // Base for the streaming HTTP transports (xhr-multipart, htmlfile): one long-lived GET response carries the
-// server's packets as they come, a POST carries the peer's packets as in polling. What differs between them is
-// only the body format (StreamFormat); the rest lives here:
+// server's packets as they come, a POST carries the peer's packets as in polling (HttpPostTransport). What
+// differs between them is only the body format (StreamFormat); the rest lives here:
 // - one stream GET per session at a time (a second concurrent one: 400, and the session ends, as polling does);
 // - each flush is ONE frame holding everything queued at that moment (`\x1e`-joined payload), and the next one
 //   waits for the write callback, so a fast producer gets batches and back-pressure instead of tiny frames;
@@ -11,9 +11,9 @@
 // - packets sent while no stream is open (the `3probe` of an upgrade probe can come before its GET) wait for the
 //   next stream. @see PROTOCOL.md §4, §5
 import type { IncomingMessage, ServerResponse } from "node:http";
-import { ProtocolError, TransportError, decodePayload, encodePayload, type EnginePacket } from "@omnio/client";
+import { ProtocolError, TransportError, encodePayload, type EnginePacket } from "@omnio/client";
 import { ErrorCode, RequestRejection, rejectRequest } from "../http-errors.js";
-import type { HttpServerTransport, TransportInit } from "./server-transport.js";
+import { HttpPostTransport } from "./http-post-transport.js";
 
 /** A stream is ended after this many body bytes; the peer reopens it at once. */
 export const STREAM_CYCLE_BYTES = 128 * 1024;
@@ -40,34 +40,22 @@ export interface StreamFormat {
   readonly epilogue: string;
 }
 
-type State = "open" | "closing" | "closed";
-
 interface Stream {
   readonly res: ServerResponse;
   readonly format: StreamFormat;
   bytes: number;
 }
 
-export abstract class StreamingTransport implements HttpServerTransport {
-  abstract readonly name: string;
-  protected state: State = "open";
+export abstract class StreamingTransport extends HttpPostTransport {
   private stream: Stream | undefined;
   /** A frame handed to `res.write` whose callback has not fired yet. */
   private writing = false;
   /** Packets waiting for a stream (none open, a write in flight, or the last stream could not carry them). */
   private pending: EnginePacket[] = [];
-  private postInFlight = false;
   private closeTimer: NodeJS.Timeout | undefined;
-
-  constructor(protected readonly init: TransportInit) {}
 
   /** The body format for a new stream GET, or a rejection (answered, and the transport fails). */
   protected abstract format(req: IncomingMessage, query: URLSearchParams): StreamFormat | RequestRejection;
-
-  /** Turns a POST body into an Engine.IO payload (plain text by default). */
-  protected readPayload(body: string, _req: IncomingMessage): string {
-    return body;
-  }
 
   get writable(): boolean {
     return this.state === "open" && this.stream !== undefined && !this.writing && this.pending.length === 0;
@@ -76,19 +64,6 @@ export abstract class StreamingTransport implements HttpServerTransport {
   /** Stream GETs open right now (0 or 1): tests check that nothing is left behind. */
   get openStreams(): number {
     return this.stream ? 1 : 0;
-  }
-
-  handleRequest(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): void {
-    if (this.state === "closed") {
-      rejectRequest(res, new RequestRejection(ErrorCode.BAD_REQUEST, "transport already closed"));
-    } else if (req.method === "GET") {
-      this.onGet(req, res, query);
-    } else if (req.method === "POST") {
-      this.onPost(req, res);
-    } else {
-      this.init.logger.warn(`${this.name}: method not allowed`, { sid: this.init.sid, method: req.method });
-      rejectRequest(res, new RequestRejection(ErrorCode.BAD_REQUEST, `method ${req.method}`));
-    }
   }
 
   send(packets: EnginePacket[]): void {
@@ -110,7 +85,7 @@ export abstract class StreamingTransport implements HttpServerTransport {
     this.closeTimer = setTimeout(() => this.finish("transport closed (no final stream)"), this.init.closeTimeout);
   }
 
-  private onGet(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): void {
+  protected onGet(req: IncomingMessage, res: ServerResponse, query: URLSearchParams): void {
     if (this.stream) {
       rejectRequest(res, new RequestRejection(ErrorCode.BAD_REQUEST, "overlapping stream GET"));
       return this.fail("a second stream GET while one is open", new ProtocolError(`${this.name}: overlapping stream GET requests`));
@@ -172,67 +147,7 @@ export abstract class StreamingTransport implements HttpServerTransport {
     if (!stream.res.writableEnded) stream.res.end(stream.format.epilogue);
   }
 
-  private onPost(req: IncomingMessage, res: ServerResponse): void {
-    const max = this.init.maxHttpBufferSize;
-    if (this.postInFlight) {
-      rejectRequest(res, new RequestRejection(ErrorCode.BAD_REQUEST, "overlapping POST"));
-      return this.fail("a second POST while one is in flight", new ProtocolError(`${this.name}: overlapping POST requests`));
-    }
-    const declared = Number(req.headers["content-length"]);
-    if (declared > max) return this.tooLarge(req, res, declared);
-    this.postInFlight = true;
-    const chunks: Buffer[] = [];
-    let size = 0;
-    const onData = (chunk: Buffer): void => {
-      size += chunk.length;
-      if (size <= max) return void chunks.push(chunk);
-      req.removeListener("data", onData);
-      req.removeListener("end", onEnd);
-      this.postInFlight = false;
-      this.tooLarge(req, res, size);
-    };
-    const onEnd = (): void => {
-      this.postInFlight = false;
-      this.onBody(req, res, Buffer.concat(chunks).toString("utf8"));
-    };
-    req.on("data", onData);
-    req.on("end", onEnd);
-    req.on("error", () => {}); // an aborted upload is reported through "close" below
-    req.on("close", () => {
-      if (req.complete || !this.postInFlight) return;
-      this.postInFlight = false;
-      this.fail("POST aborted by the peer", new TransportError(`${this.name} POST aborted`, this.name));
-    });
-  }
-
-  private onBody(req: IncomingMessage, res: ServerResponse, body: string): void {
-    let packets: EnginePacket[];
-    try {
-      packets = decodePayload(this.readPayload(body, req), "nodebuffer", this.init.maxHttpBufferSize);
-    } catch (error) {
-      rejectRequest(res, new RequestRejection(ErrorCode.BAD_REQUEST, "malformed payload"));
-      return this.fail("malformed payload in POST", error instanceof Error ? error : new ProtocolError(String(error)));
-    }
-    res.writeHead(200, { "Content-Type": "text/plain; charset=UTF-8", "Content-Length": 2, "Cache-Control": "no-store" });
-    res.end("ok");
-    for (const packet of packets) {
-      if (this.state !== "open") break; // closing: the session no longer takes packets
-      this.init.sink.onPacket(packet);
-    }
-  }
-
-  private tooLarge(req: IncomingMessage, res: ServerResponse, size: number): void {
-    // Connection: close makes Node drop the rest of the upload instead of reading it for keep-alive
-    res.writeHead(413, { "Content-Type": "text/plain; charset=UTF-8", Connection: "close" });
-    res.end("Payload Too Large");
-    req.resume();
-    this.fail(
-      "POST body too large",
-      new ProtocolError(`${this.name} POST of ${size} bytes exceeds maxHttpBufferSize ${this.init.maxHttpBufferSize}`),
-    );
-  }
-
-  private fail(reason: string, error: Error): void {
+  protected fail(reason: string, error: Error): void {
     if (this.state === "closed") return;
     this.endStream();
     this.finish(reason, error);
