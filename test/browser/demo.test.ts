@@ -10,7 +10,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { io as ioc, type Socket as ClientSocket } from "socket.io-client";
 import { startDemo, type Demo } from "../../demo/server.mjs";
 import { newPage } from "../helpers/browser.js";
-import { waitFor } from "../harness/wait-for.js";
+import { waitFor } from "../helpers/wait.js";
 
 const UMD = fileURLToPath(new URL("../../packages/omnio/dist/omnio.min.js", import.meta.url));
 const RUFFLE = existsSync(fileURLToPath(new URL("../../node_modules/@ruffle-rs/ruffle/ruffle.js", import.meta.url)));

@@ -9,6 +9,7 @@ import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { startDemo, type Demo } from "../../demo/server.mjs";
 import { newPage } from "../helpers/browser.js";
+import { until } from "../helpers/wait.js";
 
 const UMD = fileURLToPath(new URL("../../packages/omnio/dist/omnio.min.js", import.meta.url));
 const DEADLINE = 15_000;
@@ -28,14 +29,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await demo?.close();
 });
-
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`until: ${what} not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 async function examplePage(init?: () => void): Promise<{ page: Page; errors: Error[] }> {
   const { context, page, errors } = await newPage();

@@ -10,6 +10,7 @@ import type { BrowserContext, Page } from "playwright-core";
 import { Server } from "@omnio/server";
 import { newPage } from "../helpers/browser.js";
 import { startStaticServer, type Route, type StaticServer } from "../helpers/static-server.js";
+import { until } from "../helpers/wait.js";
 import { startFaultProxy } from "../harness/fault-proxy.js";
 
 const DEADLINE = 20_000;
@@ -245,11 +246,3 @@ describe("xhr-multipart as an upgrade", () => {
     }
   });
 });
-
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`until: ${what} not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}

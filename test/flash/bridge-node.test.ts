@@ -8,7 +8,7 @@ import { connect, TimeoutError, TransportError, type Socket } from "@omnio/clien
 import { Server, type ServerOptions } from "@omnio/server";
 import { flashBridge } from "@omnio/flash-bridge";
 import { NodeBridge } from "../../packages/flash-bridge/test/node-bridge.js";
-import { waitFor, withDeadline } from "../harness/wait-for.js";
+import { until, waitFor, withDeadline } from "../helpers/wait.js";
 
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
@@ -27,14 +27,6 @@ async function start(options: ServerOptions = {}) {
   const port = (http.address() as AddressInfo).port;
   if (options.flashPolicyPort !== false) await until(() => !!io.engine.flash?.policyAddress(), 5000, "the policy port to listen");
   return { io, url: `http://127.0.0.1:${port}`, port, policyPort: io.engine.flash?.policyAddress()?.port ?? 0 };
-}
-
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`until: ${what} not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
 }
 
 /** The socket's first `event`, bounded. */

@@ -7,7 +7,7 @@ import { EventEmitter } from "node:events";
 import { WebSocket } from "ws";
 import { startFaultProxy, type FaultProxy, type FaultProxyOptions } from "./fault-proxy.js";
 import { CHUNK_BYTES, chunkText, startFaultTarget, type FaultTarget } from "./fault-target.js";
-import { expectSilence, waitFor, withDeadline } from "./wait-for.js";
+import { expectSilence, waitFor, withDeadline } from "../helpers/wait.js";
 
 const DEADLINE = 10_000;
 const STREAM_BODY = Array.from({ length: 10 }, (_, i) => chunkText(i)).join("");

@@ -10,7 +10,7 @@ import WebSocket from "ws";
 import { connect, type ConnectOptions, type Socket, type TransportFactory } from "@omnio/client";
 import { websocket, type WebSocketConstructor } from "@omnio/websocket";
 import { polling } from "@omnio/polling";
-import { collect, until, waitFor } from "../../packages/client/test/helpers/wait.js";
+import { collect, until, waitFor } from "../helpers/wait.js";
 
 const WS = (globalThis.WebSocket ?? WebSocket) as unknown as WebSocketConstructor;
 

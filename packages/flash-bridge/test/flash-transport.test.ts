@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import { TransportError, type EnginePacket, type TransportContext, type TransportSink } from "@omnio/client";
 import { flashBridge, type FlashBridge, type FlashBridgeCallbacks, type FlashBridgeEvent } from "../src/index.js";
+import { until } from "../../../test/helpers/wait.js";
 
 const g = globalThis as unknown as Record<string, unknown>;
 const callbacks = () => g.__omnioFlash as FlashBridgeCallbacks | undefined;
@@ -61,13 +62,8 @@ function context(sink: TransportSink, extra: Partial<TransportContext> = {}): Tr
 }
 
 const tick = () => new Promise((r) => setTimeout(r, 0));
-async function until(check: () => boolean, what: string, ms = 2000) {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`not within ${ms} ms: ${what}`);
-    await new Promise((r) => setTimeout(r, 5));
-  }
-}
+/** Every wait here is on a scripted bridge in-process: 2 s is generous. */
+const DEADLINE = 2000;
 
 afterEach(() => {
   expect(g.__omnioFlash).toBeUndefined(); // every test closed its transports
@@ -77,10 +73,10 @@ async function opened(bridge = new ScriptedBridge(), extra: Partial<TransportCon
   const { sink, log } = sinkRecorder();
   const t = flashBridge({ bridge }).create(context(sink, extra));
   t.open();
-  await until(() => bridge.calls.some((c) => c[0] === "create"), "create");
+  await until(() => bridge.calls.some((c) => c[0] === "create"), DEADLINE, "create");
   const id = bridge.calls.find((c) => c[0] === "create")![1] as number;
   bridge.emit({ type: "open", webSocketId: id, readyState: 1 });
-  await until(() => log.some((l) => l[0] === "open"), "open");
+  await until(() => log.some((l) => l[0] === "open"), DEADLINE, "open");
   return { t, log, bridge, id };
 }
 
@@ -113,9 +109,9 @@ describe("FlashSocketTransport", () => {
     t.send([{ type: "message", data: "é 😀%" }, { type: "message", data: new Uint8Array([1, 2, 3]).buffer }, { type: "message", data: "x\uD800" }]);
     const sends = bridge.calls.filter((c) => c[0] === "send").map((c) => decodeURIComponent(c[2] as string));
     expect(sends).toEqual(["4é 😀%", "bAQID", "4x\uFFFD"]);
-    await until(() => log.some((l) => l[0] === "drain"), "drain");
+    await until(() => log.some((l) => l[0] === "drain"), DEADLINE, "drain");
     bridge.emit({ type: "message", webSocketId: id, readyState: 1, message: encodeURIComponent("4hi ✓") }, { type: "message", webSocketId: id, readyState: 1, message: "bAQID" });
-    await until(() => log.filter((l) => l[0] === "packet").length === 2, "2 packets");
+    await until(() => log.filter((l) => l[0] === "packet").length === 2, DEADLINE, "2 packets");
     const packets = log.filter((l) => l[0] === "packet").map((l) => l[1] as EnginePacket);
     expect(packets[0]).toEqual({ type: "message", data: "hi ✓" });
     expect(new Uint8Array(packets[1]!.data as ArrayBuffer)).toEqual(new Uint8Array([1, 2, 3]));
@@ -131,7 +127,7 @@ describe("FlashSocketTransport", () => {
     await tick();
     expect(log.filter((l) => l[0] === "packet" || l[0] === "close")).toEqual([]);
     bridge.emit({ type: "message", webSocketId: id, readyState: 1, message: "%E0%A4%A" });
-    await until(() => log.some((l) => l[0] === "close"), "close");
+    await until(() => log.some((l) => l[0] === "close"), DEADLINE, "close");
     const [, reason, error] = log.find((l) => l[0] === "close")!;
     expect(reason).toBe("parse error");
     expect(error).toBeInstanceOf(TransportError);
@@ -140,16 +136,16 @@ describe("FlashSocketTransport", () => {
   it("a clean server close is 'transport close' without error; a failed open is a TransportError naming the URL", async () => {
     const a = await opened();
     a.bridge.emit({ type: "close", webSocketId: a.id, readyState: 3, code: 1000, reason: "", wasClean: true });
-    await until(() => a.log.some((l) => l[0] === "close"), "close");
+    await until(() => a.log.some((l) => l[0] === "close"), DEADLINE, "close");
     expect(a.log.at(-1)).toEqual(["close", "transport close", undefined]);
 
     const bridge = new ScriptedBridge();
     const { sink, log } = sinkRecorder();
     const t = flashBridge({ bridge }).create(context(sink));
     t.open();
-    await until(() => bridge.calls.some((c) => c[0] === "create"), "create");
+    await until(() => bridge.calls.some((c) => c[0] === "create"), DEADLINE, "create");
     bridge.emit({ type: "error", webSocketId: 1, readyState: 3 }, { type: "close", webSocketId: 1, readyState: 3, code: 1006, reason: "refused", wasClean: false });
-    await until(() => log.some((l) => l[0] === "close"), "close");
+    await until(() => log.some((l) => l[0] === "close"), DEADLINE, "close");
     const error = log[0]![2] as TransportError;
     expect(error.message).toBe("Failed to open flashsocket to ws://127.0.0.1:1234/socket.io/?EIO=4&transport=flashsocket: (code 1006: refused)");
     expect(error.transport).toBe("flashsocket");
@@ -160,17 +156,17 @@ describe("FlashSocketTransport", () => {
     bridge.throwOn = "create";
     const { sink, log } = sinkRecorder();
     flashBridge({ bridge }).create(context(sink)).open();
-    await until(() => log.some((l) => l[0] === "close"), "close");
+    await until(() => log.some((l) => l[0] === "close"), DEADLINE, "close");
     expect((log[0]![2] as Error).message).toMatch(/create flashsocket .*: the bridge threw: create exploded/);
 
     const b = await opened();
     const other = sinkRecorder();
     flashBridge({ bridge: new ScriptedBridge() }).create(context(other.sink)).open();
-    await until(() => other.log.some((l) => l[0] === "close"), "clash");
+    await until(() => other.log.some((l) => l[0] === "close"), DEADLINE, "clash");
     expect((other.log[0]![2] as Error).message).toMatch(/already serves another bridge/);
     b.bridge.sendResult = 12;
     b.t.send([{ type: "message", data: "x" }]);
-    await until(() => b.log.some((l) => l[0] === "close"), "close");
+    await until(() => b.log.some((l) => l[0] === "close"), DEADLINE, "close");
     expect((b.log.at(-1)![2] as Error).message).toMatch(/the bridge returned 12/);
   });
 
@@ -183,7 +179,7 @@ describe("FlashSocketTransport", () => {
     const b = f.create(context(two.sink));
     a.open();
     b.open();
-    await until(() => bridge.calls.filter((c) => c[0] === "create").length === 2, "two creates");
+    await until(() => bridge.calls.filter((c) => c[0] === "create").length === 2, DEADLINE, "two creates");
     expect(bridge.calls.filter((c) => c[0] === "setCallerUrl")).toHaveLength(1);
     a.close();
     expect(typeof g.__omnioFlash).toBe("object");

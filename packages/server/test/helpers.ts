@@ -2,40 +2,13 @@
 import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Logger } from "../src/logger.js";
+import * as shared from "../../../test/helpers/wait.js";
 
-/** Resolves with the event's arguments, or rejects after `ms` naming what did not happen. */
-interface Listenable {
-  once(event: string, fn: (...args: unknown[]) => void): unknown;
-  off?(event: string, fn: (...args: unknown[]) => void): unknown;
-}
-
-/**
- * Resolves with the event's arguments, or rejects after `ms` naming what did not happen. Works with Node
- * emitters and the typed emitters of socket.io-client / engine.io-client.
- */
-export function waitFor<T extends unknown[] = unknown[]>(emitter: object, event: string, ms = 5_000): Promise<T> {
-  const target = emitter as Listenable;
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => {
-      target.off?.(event, handler);
-      reject(new Error(`timed out after ${ms} ms waiting for "${event}"`));
-    }, ms);
-    const handler = (...args: unknown[]): void => {
-      clearTimeout(timer);
-      resolve(args as T);
-    };
-    target.once(event, handler);
-  });
-}
-
-/** Polls `check` until it returns true (for states with no event), bounded. */
-export async function until(check: () => boolean, ms = 5_000, what = "condition"): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`timed out after ${ms} ms waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
+/** The shared bounded waits (test/helpers/wait.ts), keeping this package's 5 s default deadline. */
+export const waitFor = <T extends unknown[] = unknown[]>(emitter: object, event: string, ms = 5_000): Promise<T> =>
+  shared.waitFor<T>(emitter, event, ms);
+export const until = (check: () => boolean, ms = 5_000, what = "condition"): Promise<void> =>
+  shared.until(check, ms, what);
 
 export interface LogLine {
   level: "debug" | "warn" | "error";

@@ -10,6 +10,7 @@ import { polling } from "@omnio/polling";
 import { websocket } from "@omnio/websocket";
 import { EngineServer, Server, type EngineConnection } from "@omnio/server";
 import { MultipartParser, boundaryOf, xhrMultipart } from "../src/index.js";
+import { until, waitFor, withDeadline } from "../../../test/helpers/wait.js";
 
 const cleanup: Array<() => unknown> = [];
 afterEach(async () => {
@@ -24,21 +25,8 @@ async function listen(attach: (http: HttpServer) => void): Promise<string> {
   return `http://127.0.0.1:${(http.address() as AddressInfo).port}`;
 }
 
-/** Resolves when `check` holds, polled on a short interval, or rejects after `ms` naming `what`. */
-async function until(check: () => boolean, ms: number, what: string): Promise<void> {
-  const deadline = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error(`until: ${what} not within ${ms} ms`);
-    await new Promise((r) => setTimeout(r, 10));
-  }
-}
-
-function once<T>(socket: Socket, event: string, ms = 5000): Promise<T> {
-  return new Promise<T>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`no "${event}" within ${ms} ms`)), ms);
-    socket.once(event as never, ((value: T) => (clearTimeout(timer), resolve(value))) as never);
-  });
-}
+/** The socket's first `event`'s first argument, bounded. */
+const once = <T>(socket: Socket, event: string, ms = 5000): Promise<T> => waitFor<[T]>(socket, event, ms).then((args) => args[0]);
 
 describe("xhr-multipart against @omnio/server (Node, fetch reader)", () => {
   it("connects on xhr-multipart alone; events both ways, acks, binary, a 1,000-event burst in order", async () => {
@@ -103,7 +91,7 @@ describe("xhr-multipart against @omnio/server (Node, fetch reader)", () => {
       cleanup.push(() => socket.disconnect());
       const upgraded = new Promise<TransportName>((ok) => socket.io.on("upgrade", (e: { name: TransportName }) => ok(e.name)));
       await once(socket, "connect");
-      expect(await withTimeout(upgraded, 8000, "upgrade")).toBe(end);
+      expect(await withDeadline(upgraded, 8000, "upgrade")).toBe(end);
       expect(socket.io.transport).toBe(end);
       expect(await socket.timeout(5000).emitWithAck("echo", "after upgrade")).toBe("after upgrade");
       const serverSide = [...io.engine.clients.values()].at(-1)!;
@@ -204,15 +192,7 @@ describe("xhr-multipart server side, on the wire", () => {
     const second = await fetch(`${url}&sid=${sid}`);
     expect(second.status).toBe(400);
     expect(await second.json()).toEqual({ code: 3, message: "Bad request" });
-    expect(await withTimeout(closed, 5000, "session close")).toBe("transport error");
+    expect(await withDeadline(closed, 5000, "session close")).toBe("transport error");
     expect(server.clientsCount).toBe(0);
   });
 });
-
-function withTimeout<T>(p: Promise<T>, ms: number, what: string): Promise<T> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    p,
-    new Promise<never>((_, reject) => (timer = setTimeout(() => reject(new Error(`${what} not within ${ms} ms`)), ms))),
-  ]).finally(() => clearTimeout(timer));
-}

@@ -6,6 +6,7 @@ import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { TransportError, type EnginePacket, type TransportContext } from "@omnio/client";
 import { XhrMultipartTransport, probeXhrMultipart, xhrMultipart } from "../src/index.js";
+import { until as untilWithin } from "../../../test/helpers/wait.js";
 
 const B = "test-boundary";
 const part = (payload: string) => `\r\nContent-Type: text/plain; charset=UTF-8\r\n\r\n${payload}\r\n--${B}`;
@@ -24,14 +25,10 @@ async function serve(handler: Handler): Promise<string> {
   return `http://127.0.0.1:${(http.address() as AddressInfo).port}/socket.io/`;
 }
 
-/** A transport with a recording sink; `events` resolves waits on what the sink saw. */
+/** A transport with a recording sink; `until` waits on what the sink saw, naming it all on failure. */
 function start(base: string, sid?: string) {
   const seen: Array<{ kind: string; packet?: EnginePacket; reason?: string; error?: Error }> = [];
-  const waiters: Array<() => void> = [];
-  const note = (e: (typeof seen)[number]) => {
-    seen.push(e);
-    for (const w of waiters.splice(0)) w();
-  };
+  const note = (e: (typeof seen)[number]) => void seen.push(e);
   let id = sid;
   const context: TransportContext = {
     base,
@@ -52,11 +49,7 @@ function start(base: string, sid?: string) {
   const transport = xhrMultipart().create(context) as XhrMultipartTransport;
   cleanup.push(() => transport.close());
   const until = (check: () => boolean, ms = 5000) =>
-    new Promise<void>((ok, no) => {
-      const timer = setTimeout(() => no(new Error(`not within ${ms} ms; seen ${JSON.stringify(seen.map((s) => s.kind))}`)), ms);
-      const test = () => (check() ? (clearTimeout(timer), ok()) : waiters.push(test));
-      test();
-    });
+    untilWithin(check, ms, () => `the awaited sink call (seen ${JSON.stringify(seen.map((s) => s.kind))})`);
   const closed = async () => {
     await until(() => seen.some((s) => s.kind === "close"));
     return seen.find((s) => s.kind === "close")!;
