@@ -35,77 +35,54 @@ export interface OriginEntry {
 /** Most recently used first. A Map, so keys like `__proto__` are plain data. */
 export type MemoryState = Map<string, OriginEntry>;
 
-interface StoredOrigin {
-  key: string;
-  used: number;
-  transports: MemoryRecords;
-}
-
 /** Stored shape: `{"origins":[{key, used, transports: {websocket: {last, at, failures, rttMs}}}]}`, MRU first. */
-export function serializeState(state: MemoryState): { origins: StoredOrigin[] } {
-  const origins: StoredOrigin[] = [];
-  for (const [key, e] of state) origins.push({ key, used: e.used, transports: e.transports });
-  return { origins };
+export function serializeState(state: MemoryState): { origins: Array<{ key: string } & OriginEntry> } {
+  return { origins: [...state].map(([key, e]) => ({ key, ...e })) };
 }
 
 /**
- * Whatever is stored → a valid state, most recently used first. Unknown names, bad fields, duplicate keys and
- * origins past the limit are dropped one by one; nothing here throws.
+ * Whatever is stored → a valid state, most recently used first. Unknown names, bad fields, duplicate keys (the
+ * first wins) and origins past the limit are dropped one by one; nothing here throws. Every field is read with
+ * `own`, which answers undefined for non-objects, so one missing or mistyped level just fails its check.
  */
 export function parseState(raw: string | null, limit: number): MemoryState {
-  const state: MemoryState = new Map();
-  if (typeof raw !== "string" || raw.length > MAX_STORED_CHARS) return state;
+  const found = new Map<string, OriginEntry>();
   let data: unknown;
   try {
-    data = JSON.parse(raw);
+    if (typeof raw === "string" && raw.length <= MAX_STORED_CHARS) data = JSON.parse(raw);
   } catch {
-    return state;
+    // not ours: start empty
   }
-  const origins = isObject(data) ? own(data, "origins") : undefined;
-  if (!Array.isArray(origins)) return state;
-  const found: [string, OriginEntry][] = [];
-  const seen = new Set<string>();
-  for (const o of origins) {
-    if (!isObject(o)) continue;
+  const origins = own(data, "origins");
+  for (const o of Array.isArray(origins) ? origins : []) {
     const key = own(o, "key");
     const used = own(o, "used");
     const ts = own(o, "transports");
-    if (typeof key !== "string" || key.length === 0 || key.length > MAX_KEY_CHARS || seen.has(key)) continue;
-    if (!isTime(used) || !isObject(ts)) continue;
+    if (typeof key !== "string" || !key || key.length > MAX_KEY_CHARS || found.has(key) || !isTime(used)) continue;
+    if (typeof ts !== "object" || !ts || Array.isArray(ts)) continue;
     const transports: MemoryRecords = {};
     for (const name of TRANSPORT_NAMES) {
-      const r = parseRecord(own(ts, name));
-      if (r) transports[name] = r;
+      const r = own(ts, name);
+      const last = own(r, "last") as TransportOutcome;
+      const at = own(r, "at");
+      const failures = own(r, "failures");
+      const rttMs = own(r, "rttMs");
+      if (OUTCOMES.includes(last) && isTime(at) && Number.isInteger(failures) && isTime(failures) && (rttMs === null || isTime(rttMs))) {
+        transports[name] = { last, at, failures: Math.min(failures, MAX_FAILURES), rttMs: rttMs && Math.min(rttMs, MAX_RTT_MS) };
+      }
     }
-    seen.add(key);
-    found.push([key, { used, transports }]);
+    found.set(key, { used, transports });
   }
-  found.sort((a, b) => b[1].used - a[1].used); // stable: equal times keep the stored order
-  for (const [key, entry] of found.slice(0, limit)) state.set(key, entry);
-  return state;
+  // Sorting is stable: equal times keep the stored order.
+  return new Map([...found].sort((a, b) => b[1].used - a[1].used).slice(0, limit));
 }
 
-function parseRecord(v: unknown): MemoryRecord | undefined {
-  if (!isObject(v)) return undefined;
-  const last = own(v, "last");
-  const at = own(v, "at");
-  const failures = own(v, "failures");
-  const rttMs = own(v, "rttMs");
-  if (!OUTCOMES.includes(last as TransportOutcome) || !isTime(at)) return undefined;
-  if (typeof failures !== "number" || !Number.isInteger(failures) || failures < 0) return undefined;
-  if (rttMs !== null && !(typeof rttMs === "number" && Number.isFinite(rttMs) && rttMs >= 0)) return undefined;
-  return { last: last as TransportOutcome, at, failures: Math.min(failures, MAX_FAILURES), rttMs: rttMs === null ? null : Math.min(rttMs, MAX_RTT_MS) };
+/** An own data property of an object, else undefined: never walk the prototype chain of something we parsed. */
+function own(o: unknown, k: string): unknown {
+  return typeof o === "object" && o && Object.prototype.hasOwnProperty.call(o, k) ? (o as Record<string, unknown>)[k] : undefined;
 }
 
-function isObject(v: unknown): v is Record<string, unknown> {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
-
-/** Own data properties only: never walk the prototype chain of something we parsed. */
-function own(o: Record<string, unknown>, k: string): unknown {
-  return Object.prototype.hasOwnProperty.call(o, k) ? o[k] : undefined;
-}
-
+/** A finite number ≥ 0 (JSON.parse turns `1e999` into Infinity). */
 function isTime(v: unknown): v is number {
-  return typeof v === "number" && Number.isFinite(v) && v >= 0;
+  return typeof v === "number" && v >= 0 && v < Infinity;
 }

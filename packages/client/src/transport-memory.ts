@@ -73,7 +73,7 @@ export function createTransportMemory(options: TransportMemoryOptions = {}): Tra
   const now = options.now ?? Date.now;
   const limit = clampInt(options.limit, 1, 1000, MEMORY_ORIGIN_LIMIT);
   const ttl = typeof options.ttlMs === "number" && options.ttlMs > 0 ? options.ttlMs : MEMORY_TTL_MS;
-  let storage: Storageish | null = options.remember === false ? null : options.storage === undefined ? findLocalStorage() : options.storage;
+  let storage: Storageish | null = options.remember === false ? null : options.storage === undefined ? localStorageOf(globalThis) : options.storage;
   let mem: State = new Map();
   let lastRaw: string | null = null;
 
@@ -116,7 +116,7 @@ export function createTransportMemory(options: TransportMemoryOptions = {}): Tra
     },
     get(originKey) {
       const out: MemoryRecords = {};
-      const entry = typeof originKey === "string" ? load().get(originKey) : undefined;
+      const entry = load().get(originKey);
       if (!entry) return out;
       const t = now();
       for (const name of NAMES) {
@@ -164,20 +164,14 @@ export function createTransportMemory(options: TransportMemoryOptions = {}): Tra
   };
 }
 
-function findLocalStorage(): Storageish | null {
+/** `g.localStorage` when it is a Storage, else null: the getter itself throws in sandboxed frames and opaque origins. */
+export function localStorageOf(g: typeof globalThis): Storageish | null {
   try {
-    // The getter itself throws in sandboxed iframes and for opaque origins.
-    const s = (globalThis as { localStorage?: unknown }).localStorage;
-    return isStorage(s) ? s : null;
+    const s = (g as { localStorage?: Partial<Storageish> }).localStorage;
+    return s && typeof s.getItem === "function" && typeof s.setItem === "function" && typeof s.removeItem === "function" ? (s as Storageish) : null;
   } catch {
     return null;
   }
-}
-
-function isStorage(s: unknown): s is Storageish {
-  if (typeof s !== "object" || s === null) return false;
-  const o = s as Record<string, unknown>;
-  return typeof o.getItem === "function" && typeof o.setItem === "function" && typeof o.removeItem === "function";
 }
 
 function clampInt(v: number | undefined, min: number, max: number, fallback: number): number {

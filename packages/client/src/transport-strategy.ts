@@ -4,7 +4,7 @@
 // @see ./ranking.ts (rules), ./plan.ts (rows → plan), ../../../../shared/DESIGN.md "Probing and ranking"
 
 import { rankTransports, type RankingRow } from "./ranking.js";
-import { createTransportMemory, memoryKey, type TransportMemory, type TransportOutcome } from "./transport-memory.js";
+import { createTransportMemory, localStorageOf, memoryKey, type TransportMemory, type TransportOutcome } from "./transport-memory.js";
 import type { ProbeResult, TransportFactory, TransportName } from "./transport.js";
 
 /** What the Engine needs from a strategy. */
@@ -53,7 +53,7 @@ export class TransportStrategy implements EngineStrategy {
     this._crossOrigin = crossOrigin(g, url);
     this.memory =
       opts.memory ??
-      createTransportMemory(opts.rememberTransport === false ? { remember: false } : { storage: opts.global ? storageOf(g) : undefined });
+      createTransportMemory(opts.rememberTransport === false ? { remember: false } : { storage: localStorageOf(g) });
   }
 
   rank(probes: readonly ProbeResult[]): RankingRow[] {
@@ -80,16 +80,6 @@ function crossOrigin(g: typeof globalThis, url: URL): boolean {
     return !!g.location && g.location.origin !== url.origin;
   } catch {
     return true; // a location we may not read belongs to another origin
-  }
-}
-
-/** `localStorage` of a handed-in global, or null: the getter itself throws in sandboxed frames. */
-function storageOf(g: typeof globalThis): Storage | null {
-  try {
-    const s = (g as { localStorage?: Storage }).localStorage;
-    return s && typeof s.getItem === "function" ? s : null;
-  } catch {
-    return null;
   }
 }
 
