@@ -238,7 +238,7 @@ export class Engine implements UpgradeHost {
       // reported below
     }
     if (!hs || typeof hs.sid !== "string" || !(hs.pingInterval > 0) || !(hs.pingTimeout > 0)) {
-      const cause = new ProtocolError(`Invalid Engine.IO open packet from ${this.base}: ${String(data).slice(0, 100)}`);
+      const cause = new ProtocolError(`Invalid open packet: ${String(data).slice(0, 100)}`);
       return this._close("parse error", new TransportError(`Failed to open ${t.name} to ${this.base}: bad handshake`, t.name, { cause }));
     }
     if (!Array.isArray(hs.upgrades)) hs.upgrades = [];

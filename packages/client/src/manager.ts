@@ -136,14 +136,8 @@ export class Manager extends Emitter<ManagerEvents> {
     for (const k in o.query) query[k] = String(o.query[k]);
     const engine: Engine = (this.engine = new Engine(
       this.uri,
-      {
-        transports: o.transports,
-        query,
-        withCredentials: o.withCredentials,
-        extraHeaders: o.extraHeaders,
-        global: o.global,
-        strategy: this._strategy,
-      },
+      // EngineOptions is a subset of ManagerOptions: only the query needs converting.
+      { ...o, query, strategy: this._strategy },
       {
         onOpen: () => {
           clearTimeout(this._openTimer);
@@ -255,8 +249,7 @@ export class Manager extends Emitter<ManagerEvents> {
   _packet(p: SocketPacket): void {
     const e = this.engine;
     if (!e || e.readyState !== "open") return;
-    const frames = encodeSocketPacket(p);
-    for (let i = 0; i < frames.length; i++) e.send(frames[i]!);
+    for (const f of encodeSocketPacket(p)) e.send(f);
   }
 
   /** @internal Open and not silently dead (checks the heartbeat deadline now). */

@@ -24,7 +24,10 @@
 import type { ProbeResult, TransportName, TransportTraits } from "./transport.js";
 import type { MemoryRecord, MemoryRecords, TransportOutcome } from "./transport-memory.js";
 import { MEMORY_TTL_MS } from "./transport-memory.js";
-import { OUTCOMES } from "./transport-memory-format.js";
+import { OUTCOMES, own } from "./transport-memory-format.js";
+
+/** Own properties only: a `__proto__` or `constructor` key in foreign data is not a transport. */
+const pick = own as <T>(o: Partial<Record<TransportName, T>> | undefined, name: TransportName) => T | undefined;
 
 export const DEFAULT_TRANSPORT_ORDER: readonly TransportName[] = [
   "websocket",
@@ -155,9 +158,4 @@ function usableRecord(rec: MemoryRecord | undefined, now: number | undefined, tt
   const failures = Number.isInteger(rec.failures) && rec.failures > 0 ? rec.failures : rec.last === "ok" ? 0 : 1;
   const rttMs = typeof rec.rttMs === "number" && Number.isFinite(rec.rttMs) && rec.rttMs >= 0 ? rec.rttMs : null;
   return { last: rec.last, at: rec.at, failures, rttMs };
-}
-
-/** Own properties only: a `__proto__` or `constructor` key in foreign data is not a transport. */
-function pick<T>(o: Partial<Record<TransportName, T>> | undefined, name: TransportName): T | undefined {
-  return o && Object.prototype.hasOwnProperty.call(o, name) ? o[name] : undefined;
 }

@@ -78,7 +78,7 @@ export function parseState(raw: string | null, limit: number): MemoryState {
 }
 
 /** An own data property of an object, else undefined: never walk the prototype chain of something we parsed. */
-function own(o: unknown, k: string): unknown {
+export function own(o: unknown, k: string): unknown {
   return typeof o === "object" && o && Object.prototype.hasOwnProperty.call(o, k) ? (o as Record<string, unknown>)[k] : undefined;
 }
 
