@@ -6,11 +6,12 @@
 //   streams: `responseText` keeps the whole body (the server's 128 KiB cycling bounds it) and is copied per
 //   read, but it is everywhere XHR is.
 // Either way a multi-byte UTF-8 character split across chunks is decoded whole (the decoder keeps the partial
-// sequence). Reports exactly once (end or failure), never after abort.
+// sequence). Reports exactly once (end or failure), never after abort. Request set-up and errors are the
+// client's (http-send.ts), shared with the POSTs.
 // @see https://developer.mozilla.org/en-US/docs/Web/API/Streams_API/Using_readable_streams
 // @see https://developer.mozilla.org/en-US/docs/Web/API/XMLHttpRequest/progress_event
 
-import { TransportError, type HttpStatusFailure, type TransportContext } from "@omnio/client";
+import { fetchInit, httpError, releaseXhr, xhrSend, type HttpRequest, type TransportContext, type TransportError } from "@omnio/client";
 
 export type StreamReader = "fetch" | "xhr";
 
@@ -25,10 +26,6 @@ export interface StreamHandlers {
   onError(error: TransportError): void;
 }
 
-type StreamContext = Pick<TransportContext, "global" | "withCredentials" | "extraHeaders">;
-
-const EXCERPT = 120;
-
 /** The reader to use by default: fetch streams where they exist, else XHR progress events. */
 export function defaultReader(global: typeof globalThis): StreamReader | undefined {
   const g = global as typeof globalThis & Partial<Pick<typeof globalThis, "ReadableStream" | "TextDecoder" | "Response">>;
@@ -39,132 +36,81 @@ export function defaultReader(global: typeof globalThis): StreamReader | undefin
 }
 
 /** Starts the GET; the returned function aborts it (after which no handler is called). */
-export function streamGet(context: StreamContext, url: string, reader: StreamReader, handlers: StreamHandlers): () => void {
+export function streamGet(
+  context: Pick<TransportContext, "global" | "withCredentials" | "extraHeaders">,
+  url: string,
+  reader: StreamReader,
+  h: StreamHandlers,
+): () => void {
+  const request: HttpRequest = { method: "GET", url, transport: "xhr-multipart" };
   let settled = false;
-  const guard: StreamHandlers = {
-    onResponse: (type) => {
-      if (!settled) handlers.onResponse(type);
-    },
-    onText: (text) => {
-      if (!settled) handlers.onText(text);
-    },
-    onEnd: () => {
-      if (settled) return;
-      settled = true;
-      handlers.onEnd();
-    },
-    onError: (error) => {
-      if (settled) return;
-      settled = true;
-      handlers.onError(error);
-    },
+  let abort: () => void;
+  const fail = (status: number, body: string, cause?: unknown): void => {
+    if (settled) return;
+    settled = true;
+    h.onError(httpError(request, status, body, cause));
   };
-  const abort = reader === "fetch" ? viaFetch(context, url, guard) : viaXhr(context, url, guard);
+  const text = (chunk: string): void => {
+    if (!settled && chunk) h.onText(chunk);
+  };
+  const end = (): void => {
+    if (settled) return;
+    settled = true;
+    h.onEnd();
+  };
+  if (reader === "fetch") {
+    const controller = new AbortController();
+    const run = async (): Promise<void> => {
+      const res = await context.global.fetch(url, { ...fetchInit(context, request, controller.signal), cache: "no-store" });
+      if (settled) return;
+      if (res.status !== 200) return fail(res.status, await res.text().catch(() => ""));
+      if (!res.body) return fail(0, "", new TypeError("the response has no body stream"));
+      h.onResponse(res.headers.get("content-type"));
+      const body = res.body.getReader();
+      const decoder = new context.global.TextDecoder();
+      for (;;) {
+        const { done, value } = await body.read();
+        // The last call (no value, not streaming) flushes a partial character the decoder still holds.
+        text(decoder.decode(value, { stream: !done }));
+        if (done) return end();
+      }
+    };
+    run().catch((cause: unknown) => fail(0, "", cause));
+    abort = () => controller.abort();
+  } else {
+    const xhr = new context.global.XMLHttpRequest();
+    let cursor = 0;
+    let opened = false;
+    /** Hands over what arrived since the last read (the response first, once). */
+    const take = (): void => {
+      if (xhr.status !== 200 || settled) return;
+      if (!opened) {
+        opened = true;
+        h.onResponse(xhr.getResponseHeader("Content-Type"));
+      }
+      const all = xhr.responseText;
+      const chunk = all.slice(cursor);
+      cursor = all.length;
+      text(chunk);
+    };
+    // HEADERS_RECEIVED (2): report the response before the first part
+    xhr.onreadystatechange = () => xhr.readyState >= 2 && take();
+    xhr.onprogress = take;
+    xhr.onload = () => {
+      releaseXhr(xhr);
+      if (xhr.status !== 200) return fail(xhr.status, xhr.responseText);
+      take();
+      end();
+    };
+    xhr.onerror = xhr.ontimeout = xhr.onabort = () => {
+      releaseXhr(xhr);
+      fail(0, "");
+    };
+    abort = xhrSend(context, xhr, request, (cause) => fail(0, "", cause));
+  }
   return () => {
     if (settled) return;
     settled = true;
     abort();
-  };
-}
-
-/** The error for a failed stream GET: status and start of the body, or the network cause. */
-export function streamError(url: string, status: number, body: string, cause?: unknown): TransportError {
-  const detail =
-    status === 0 ? (cause instanceof Error ? cause.message : "network error") : `HTTP ${status}${body ? " " + body.slice(0, EXCERPT) : ""}`;
-  const failure: unknown = status === 0 ? cause : ({ status, body: body.slice(0, EXCERPT) } satisfies HttpStatusFailure);
-  return new TransportError(`Failed to GET ${url} (xhr-multipart): ${detail}`, "xhr-multipart", { cause: failure });
-}
-
-function viaFetch(context: StreamContext, url: string, h: StreamHandlers): () => void {
-  const controller = new AbortController();
-  let aborted = false;
-  const init: RequestInit = {
-    method: "GET",
-    headers: { ...context.extraHeaders },
-    credentials: context.withCredentials ? "include" : "same-origin",
-    cache: "no-store",
-    signal: controller.signal,
-  };
-  const run = async (): Promise<void> => {
-    const res = await context.global.fetch(url, init);
-    if (res.status !== 200) return h.onError(streamError(url, res.status, await res.text().catch(() => "")));
-    if (!res.body) return h.onError(streamError(url, 0, "", new TypeError("the response has no body stream")));
-    h.onResponse(res.headers.get("content-type"));
-    const body = res.body.getReader();
-    const decoder = new context.global.TextDecoder();
-    for (;;) {
-      const { done, value } = await body.read();
-      if (aborted) return;
-      if (done) {
-        const tail = decoder.decode();
-        if (tail) h.onText(tail);
-        return h.onEnd();
-      }
-      const text = decoder.decode(value, { stream: true });
-      if (text) h.onText(text);
-    }
-  };
-  run().catch((cause: unknown) => {
-    if (!aborted) h.onError(streamError(url, 0, "", cause));
-  });
-  return () => {
-    aborted = true;
-    controller.abort();
-  };
-}
-
-function viaXhr(context: StreamContext, url: string, h: StreamHandlers): () => void {
-  const xhr = new context.global.XMLHttpRequest();
-  let cursor = 0;
-  let opened = false;
-  const release = (): void => {
-    xhr.onreadystatechange = xhr.onprogress = xhr.onload = xhr.onerror = xhr.ontimeout = xhr.onabort = null;
-  };
-  /** Hands over what arrived since the last read (the response first, once). */
-  const take = (): void => {
-    if (xhr.status !== 200) return;
-    if (!opened) {
-      opened = true;
-      h.onResponse(xhr.getResponseHeader("Content-Type"));
-    }
-    const all = xhr.responseText;
-    if (all.length > cursor) {
-      const text = all.slice(cursor);
-      cursor = all.length;
-      h.onText(text);
-    }
-  };
-  xhr.onreadystatechange = () => {
-    if (xhr.readyState >= 2) take(); // HEADERS_RECEIVED: report the response before the first part
-  };
-  xhr.onprogress = take;
-  xhr.onload = () => {
-    if (xhr.status !== 200) {
-      release();
-      return h.onError(streamError(url, xhr.status, xhr.responseText));
-    }
-    take();
-    release();
-    h.onEnd();
-  };
-  xhr.onerror = xhr.ontimeout = xhr.onabort = () => {
-    release();
-    h.onError(streamError(url, 0, ""));
-  };
-  try {
-    xhr.open("GET", url, true);
-    xhr.withCredentials = context.withCredentials;
-    const headers = context.extraHeaders ?? {};
-    for (const name in headers) xhr.setRequestHeader(name, headers[name]!);
-    xhr.send(null);
-  } catch (cause) {
-    // open()/send() throw synchronously for a bad URL or header: report on a fresh task, never re-entrantly
-    release();
-    const timer = setTimeout(() => h.onError(streamError(url, 0, "", cause)), 0);
-    return () => clearTimeout(timer);
-  }
-  return () => {
-    release();
-    xhr.abort();
   };
 }
