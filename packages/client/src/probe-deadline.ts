@@ -2,6 +2,8 @@
 // failure, derived from the measured round-trip time to the origin. A silent hang must cost seconds, not the
 // 20 s connect timeout. @see ../../../../shared/DESIGN.md "Probing and ranking", step 4
 
+import { isTime } from "./transport-memory-format.js";
+
 /** Never less: below this, scheduler jitter on a busy device (or a throttled tab) fails healthy probes. */
 export const MIN_PROBE_DEADLINE_MS = 1_000;
 /** Never more: past this, a probe is a hang, whatever the RTT said. */
@@ -26,7 +28,7 @@ export const DEFAULT_PROBE_DEADLINE_MS = 5_000;
  * Nonsense (negative, NaN, Infinity) counts as unknown: bad memory must not produce a 0 ms or endless wait.
  */
 export function probeDeadline(rttMs: number | null | undefined): number {
-  if (typeof rttMs !== "number" || !Number.isFinite(rttMs) || rttMs < 0) return DEFAULT_PROBE_DEADLINE_MS;
+  if (!isTime(rttMs)) return DEFAULT_PROBE_DEADLINE_MS;
   const ms = PROBE_RTT_FACTOR * rttMs + PROBE_SLACK_MS;
   return Math.round(Math.max(MIN_PROBE_DEADLINE_MS, Math.min(MAX_PROBE_DEADLINE_MS, ms)));
 }

@@ -24,7 +24,7 @@
 import type { ProbeResult, TransportName, TransportTraits } from "./transport.js";
 import type { MemoryRecord, MemoryRecords, TransportOutcome } from "./transport-memory.js";
 import { MEMORY_TTL_MS } from "./transport-memory.js";
-import { OUTCOMES, own } from "./transport-memory-format.js";
+import { OUTCOMES, isTime, own } from "./transport-memory-format.js";
 
 /** Own properties only: a `__proto__` or `constructor` key in foreign data is not a transport. */
 const pick = own as <T>(o: Partial<Record<TransportName, T>> | undefined, name: TransportName) => T | undefined;
@@ -91,16 +91,16 @@ export function rankTransports(
     const rec = usableRecord(pick(memory, c.name), context.now, ttl);
     const last = rec?.last ?? null;
     const rttMs = rec?.rttMs ?? null;
-    if (!probe || typeof probe.supported !== "boolean") {
-      return { index, row: { name: c.name, supported: false, reason: "not probed", score: 0, last, rttMs } };
+    let reason: string;
+    let score = 0; // unsupported; a supported one scores at least PREFERENCE_STEP
+    if (!probe || typeof probe.supported !== "boolean") reason = "not probed";
+    else if (!probe.supported) reason = probe.reason;
+    else {
+      const trouble = troubleReason(c, rec, context, ttl);
+      reason = trouble ?? healthyReason(probe, rec, context.now);
+      score = (trouble ? 0 : HEALTHY_SCORE) + PREFERENCE_STEP * (n - index);
     }
-    if (!probe.supported) {
-      return { index, row: { name: c.name, supported: false, reason: probe.reason, score: 0, last, rttMs } };
-    }
-    const trouble = troubleReason(c, rec, context, ttl);
-    const reason = trouble ?? healthyReason(probe, rec, context.now);
-    const score = (trouble ? 0 : HEALTHY_SCORE) + PREFERENCE_STEP * (n - index);
-    return { index, row: { name: c.name, supported: true, reason, score, last, rttMs } };
+    return { index, row: { name: c.name, supported: score > 0, reason, score, last, rttMs } };
   });
   rows.sort((a, b) => b.row.score - a.row.score || a.index - b.index);
   return rows.map((r) => r.row);
@@ -156,6 +156,6 @@ function usableRecord(rec: MemoryRecord | undefined, now: number | undefined, tt
   if (typeof rec.at !== "number" || !Number.isFinite(rec.at)) return undefined;
   if (now !== undefined && (now - rec.at > ttl || rec.at - now > 60_000)) return undefined;
   const failures = Number.isInteger(rec.failures) && rec.failures > 0 ? rec.failures : rec.last === "ok" ? 0 : 1;
-  const rttMs = typeof rec.rttMs === "number" && Number.isFinite(rec.rttMs) && rec.rttMs >= 0 ? rec.rttMs : null;
+  const rttMs = isTime(rec.rttMs) ? rec.rttMs : null;
   return { last: rec.last, at: rec.at, failures, rttMs };
 }

@@ -82,7 +82,7 @@ export function own(o: unknown, k: string): unknown {
   return typeof o === "object" && o && Object.prototype.hasOwnProperty.call(o, k) ? (o as Record<string, unknown>)[k] : undefined;
 }
 
-/** A finite number ≥ 0 (JSON.parse turns `1e999` into Infinity). */
-function isTime(v: unknown): v is number {
+/** A finite number ≥ 0 (JSON.parse turns `1e999` into Infinity): times, counts, RTTs. */
+export function isTime(v: unknown): v is number {
   return typeof v === "number" && v >= 0 && v < Infinity;
 }

@@ -9,6 +9,7 @@ import {
   MAX_KEY_CHARS,
   MAX_RTT_MS,
   OUTCOMES,
+  isTime,
   TRANSPORT_NAMES as NAMES,
   parseState,
   serializeState,
@@ -134,7 +135,7 @@ export function createTransportMemory(options: TransportMemoryOptions = {}): Tra
       const prevEntry = state.get(originKey);
       const transports: MemoryRecords = { ...prevEntry?.transports };
       const prev = transports[name] && fresh(transports[name]!, t) ? transports[name] : undefined;
-      const sample = typeof rttMs === "number" && Number.isFinite(rttMs) && rttMs >= 0 ? Math.min(rttMs, MAX_RTT_MS) : null;
+      const sample = isTime(rttMs) ? Math.min(rttMs, MAX_RTT_MS) : null;
       const rtt = sample === null ? prev?.rttMs ?? null : prev?.rttMs == null ? sample : prev.rttMs + RTT_ALPHA * (sample - prev.rttMs);
       transports[name] = {
         last: outcome,
