@@ -8,7 +8,7 @@ import { ProtocolError, TimeoutError, TransportError } from "./errors.js";
 import { HANDSHAKE_DEADLINE_MS, planConnection, type HandshakeStep, type UpgradeStep } from "./plan.js";
 import type { TransportOutcome } from "./transport-memory.js";
 import { staticStrategy, type EngineStrategy } from "./transport-strategy.js";
-import type { ProbeResult, Transport, TransportFactory, TransportName, TransportSink } from "./transport.js";
+import type { ProbeResult, Transport, TransportFactory, TransportName, TransportSink, TransportTraits } from "./transport.js";
 import { Upgrade, type UpgradeHost } from "./upgrade.js";
 import { batchLength } from "./write-batch.js";
 
@@ -54,22 +54,22 @@ export class Engine implements UpgradeHost {
   /** Static probe result per user transport (same order), set by `open()`. */
   probes: ProbeResult[] = [];
   private _wb: EnginePacket[] = [];
-  private _duplex = false;
-  private _binary = false;
+  /** The current transport's traits (its factory's). Fields below without an initializer are set before use. */
+  private _traits!: TransportTraits;
   /** Writes held while a Blob is read for a text transport. */
-  private _reading = false;
+  private _reading?: boolean;
   /** The heartbeat deadline; before the handshake, the handshake attempt's deadline. */
   private _pingTimer: ReturnType<typeof setTimeout> | undefined;
-  private _pingDeadline = 0;
+  private _pingDeadline!: number;
   private _lingerTimer: ReturnType<typeof setTimeout> | undefined;
-  private _queue: HandshakeStep[] = [];
+  private _queue!: HandshakeStep[];
   private _errors: TransportError[] = [];
   /** Handshake failures of this attempt, kept as outcomes only if some transport then opens the session. */
   private _failed: Array<[TransportName, TransportOutcome]> = [];
-  private _started = 0;
-  private _upgrades: UpgradeStep[] = [];
+  private _started!: number;
+  private _upgrades!: UpgradeStep[];
   private _up: Upgrade | undefined;
-  private _upStarted = 0;
+  private _upStarted!: number;
   private readonly _strategy: EngineStrategy;
 
   constructor(
@@ -158,8 +158,7 @@ export class Engine implements UpgradeHost {
 
   private _use(f: TransportFactory, t: Transport): Transport {
     this.transport = t;
-    this._duplex = f.traits.duplex;
-    this._binary = f.traits.binary;
+    this._traits = f.traits;
     return t;
   }
 
@@ -278,7 +277,7 @@ export class Engine implements UpgradeHost {
     const t = this.transport;
     const wb = this._wb;
     if (!t || this._up?.pausing || this._reading || !wb.length || !t.writable || this.readyState === "opening") return;
-    if (!this._binary) {
+    if (!this._traits.binary) {
       // Text transports can't carry a Blob: read it first, holding later packets so order is kept.
       const B = globalThis.Blob;
       const p = B && wb.find((p) => p.data instanceof B);
@@ -295,7 +294,7 @@ export class Engine implements UpgradeHost {
         return;
       }
     }
-    const n = this._duplex ? wb.length : batchLength(wb, this.handshake?.maxPayload ?? 1e6);
+    const n = this._traits.duplex ? wb.length : batchLength(wb, this.handshake?.maxPayload ?? 1e6);
     t.send(n === wb.length ? ((this._wb = []), wb) : wb.splice(0, n));
   }
 

@@ -4,6 +4,7 @@
 // @see ./ranking-plan.ts for the rules, ../../../../shared/DESIGN.md "Probing and ranking"
 
 import { probeDeadline } from "./probe-deadline.js";
+import { isTime } from "./transport-memory-format.js";
 import { planFromRanking, upgradesFrom } from "./ranking-plan.js";
 import type { RankingRow } from "./ranking.js";
 import type { TransportFactory, TransportName } from "./transport.js";
@@ -58,8 +59,7 @@ export function sessionProbeDeadline(rttMs: number | null | undefined, options: 
 
 function floored(deadlineMs: number, options: PlanOptions): number {
   const fixed = options.probeTimeout;
-  if (typeof fixed === "number" && Number.isFinite(fixed) && fixed > 0) return fixed;
-  return Math.max(MIN_SESSION_PROBE_DEADLINE_MS, deadlineMs);
+  return isTime(fixed) && fixed ? fixed : Math.max(MIN_SESSION_PROBE_DEADLINE_MS, deadlineMs);
 }
 
 /**

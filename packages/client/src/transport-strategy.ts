@@ -95,6 +95,6 @@ export function staticStrategy(transports: readonly TransportFactory[]): EngineS
 /** Probe results (same order as the transports) keyed by name; the first of a duplicated name counts. */
 function byName(transports: readonly TransportFactory[], probes: readonly ProbeResult[]): Partial<Record<TransportName, ProbeResult>> {
   const out: Partial<Record<TransportName, ProbeResult>> = {};
-  transports.forEach((f, i) => void (out[f.name] ??= probes[i]));
+  for (let i = transports.length; i--; ) out[transports[i]!.name] = probes[i]; // backwards: the first one wins
   return out;
 }

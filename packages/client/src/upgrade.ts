@@ -9,7 +9,6 @@ import type { Transport, TransportFactory } from "./transport.js";
 
 /** What an upgrade needs from the session. */
 export interface UpgradeHost {
-  readonly base: string;
   /** The transport being upgraded away from. */
   readonly transport: Transport | undefined;
   /** 3probe arrived and the current transport is paused: switch to `up.transport` now. */
@@ -30,11 +29,7 @@ export class Upgrade {
   ) {}
 
   start(deadlineMs: number): void {
-    const name = this.factory.name;
-    this._timer = setTimeout(
-      () => this._fail(new TimeoutError(`Upgrade to ${name} at ${this._host.base} timed out: no 3probe within ${deadlineMs} ms`)),
-      deadlineMs,
-    );
+    this._timer = setTimeout(() => this._fail(new TimeoutError(`Upgrade to ${this.factory.name}: no 3probe within ${deadlineMs} ms`)), deadlineMs);
     this.transport.open();
   }
 
