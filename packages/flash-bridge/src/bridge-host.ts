@@ -53,15 +53,11 @@ export class BridgeHost {
     const slot = global as unknown as Record<string, unknown>;
     const existing = slot[options.jsObject] as Installed | undefined;
     const host = existing?.[HOST];
-    if (host) {
-      if (host._opts.bridge !== options.bridge || (!options.bridge && host._opts.swfUrl !== options.swfUrl)) {
-        throw new TransportError(`Failed to use the Flash bridge: window.${options.jsObject} already serves another bridge (give this one its own jsObject)`, "flashsocket");
-      }
-      return host;
+    // Another bridge (another SWF or object) or something else entirely already answers at this name.
+    if (host ? host._opts.bridge !== options.bridge || (!options.bridge && host._opts.swfUrl !== options.swfUrl) : existing !== undefined) {
+      throw new TransportError(`Failed to use the Flash bridge: window.${options.jsObject} already serves another bridge (give this one its own jsObject)`, "flashsocket");
     }
-    if (existing !== undefined) {
-      throw new TransportError(`Failed to use the Flash bridge: window.${options.jsObject} is already taken by something else`, "flashsocket");
-    }
+    if (host) return host;
     return new BridgeHost(global, options);
   }
 
@@ -140,11 +136,7 @@ export class BridgeHost {
     this._initTimer = setTimeout(() => {
       const what = o.bridge ? "the bridge object" : `bridge.swf from ${o.swfUrl}`;
       const more = this.lastError ? ` (last bridge error: ${this.lastError})` : "";
-      this._fail(
-        new TransportError(`Failed to start the Flash bridge: ${what} did not call ${o.jsObject}.__onFlashInitialized within ${o.initTimeout} ms${more}`, "flashsocket", {
-          cause: new TimeoutError(`Flash bridge initialization timed out after ${o.initTimeout} ms`),
-        }),
-      );
+      this._fail(`${what} did not call ${o.jsObject}.__onFlashInitialized within ${o.initTimeout} ms${more}`, new TimeoutError(`timed out after ${o.initTimeout} ms`));
     }, o.initTimeout);
     if (o.bridge) return;
     try {
@@ -154,10 +146,10 @@ export class BridgeHost {
         jsObject: o.jsObject,
         ruffle: o.ruffle,
         socketProxy: o.socketProxy,
-        onError: (message, cause) => this._fail(new TransportError(`Failed to start the Flash bridge: ${message}`, "flashsocket", { cause })),
+        onError: (message, cause) => this._fail(message, cause),
       });
     } catch (cause) {
-      this._fail(new TransportError(`Failed to embed bridge.swf from ${o.swfUrl}`, "flashsocket", { cause }));
+      this._fail(`cannot embed bridge.swf from ${o.swfUrl}`, cause);
     }
   }
 
@@ -167,7 +159,7 @@ export class BridgeHost {
     const o = this._opts;
     const bridge = o.bridge ?? (this._global.document?.getElementById(this._elementId) as unknown as FlashBridge | null) ?? undefined;
     if (!bridge || typeof bridge.create !== "function" || typeof bridge.receiveEvents !== "function") {
-      return this._fail(new TransportError(`Failed to start the Flash bridge: #${this._elementId} has no bridge methods after __onFlashInitialized`, "flashsocket"));
+      return this._fail(`#${this._elementId} has no bridge methods after __onFlashInitialized`);
     }
     clearTimeout(this._initTimer);
     this._initTimer = undefined;
@@ -176,7 +168,7 @@ export class BridgeHost {
       if (o.debug) bridge.setDebug(true);
       if (o.policyUrl) bridge.loadManualPolicyFile(o.policyUrl);
     } catch (cause) {
-      return this._fail(new TransportError("Failed to set up the Flash bridge", "flashsocket", { cause }));
+      return this._fail("its set-up calls threw", cause);
     }
     this._bridge = bridge;
     // Tasks queued before init, in order; one that throws is the business of its own socket (see run callers).
@@ -193,33 +185,23 @@ export class BridgeHost {
     try {
       events = bridge.receiveEvents();
     } catch (cause) {
-      return this._fail(new TransportError("Failed to read events from the Flash bridge (receiveEvents threw)", "flashsocket", { cause }));
+      return this._fail("receiveEvents() threw", cause);
     }
     if (!Array.isArray(events)) return;
-    for (const event of events as unknown[]) {
-      if (!isEvent(event)) continue;
-      // A socket that closed meanwhile is gone from the map: its late events are dropped.
-      this._sockets.get(event.webSocketId)?.onEvent(event);
-    }
+    // An unknown id (a socket that closed meanwhile, or junk) finds no socket: dropped. A socket ignores event
+    // types it does not know and checks each field it reads.
+    for (const event of events as (FlashBridgeEvent | null)[]) this._sockets.get(event?.webSocketId as number)?.onEvent(event!);
   }
 
-  private _fail(error: TransportError): void {
+  /** The bridge is unusable for good: every socket (and every later one) fails with this error. */
+  private _fail(detail: string, cause?: unknown): void {
     if (this._failed) return;
-    this._failed = error;
+    const error = (this._failed = new TransportError(`Failed to use the Flash bridge: ${detail}`, "flashsocket", { cause }));
     clearTimeout(this._initTimer);
     this._initTimer = undefined;
     this._tasks = [];
     for (const socket of [...this._sockets.values()]) socket.onHostError(error);
   }
-}
-
-function isEvent(value: unknown): value is FlashBridgeEvent {
-  if (typeof value !== "object" || value === null) return false;
-  const e = value as Record<string, unknown>;
-  return (
-    (e.type === "open" || e.type === "close" || e.type === "error" || e.type === "message") &&
-    typeof e.webSocketId === "number"
-  );
 }
 
 function safeDecode(text: unknown): string {

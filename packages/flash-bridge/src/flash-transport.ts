@@ -11,7 +11,7 @@ import {
   type Transport,
   type TransportContext,
 } from "@omnio/client";
-import type { FlashBridge, FlashBridgeEvent } from "./bridge-surface.js";
+import type { FlashBridgeEvent } from "./bridge-surface.js";
 import type { BridgeHost } from "./bridge-host.js";
 
 type State = "idle" | "opening" | "open" | "closed";
@@ -52,28 +52,31 @@ export class FlashSocketTransport implements Transport {
       onHostError: (error) => this._fail(error.message, error.cause ?? error),
     });
     const headers = headerLines(extraHeaders);
-    host.run(this._id, (bridge) => this._call(bridge, "create", () => bridge.create(this._id, this.url, [], null, 0, headers)));
+    // A throwing bridge fails this socket only. (A socket released meanwhile had this task dropped.)
+    host.run(this._id, (bridge) => {
+      try {
+        bridge.create(this._id, this.url, [], null, 0, headers);
+      } catch (cause) {
+        this._fail(`Failed to create flashsocket to ${this.url}: the bridge threw`, cause);
+      }
+    });
   }
 
   send(packets: EnginePacket[]): void {
     if (this._state !== "open") return;
-    const bridge = this._bridge();
+    const bridge = this._host!.bridge!;
+    const what = `Failed to send on flashsocket to ${this.url}`;
     this.writable = false;
     for (const packet of packets) {
-      let data: string;
-      try {
-        data = encodeURIComponent(wellFormed(encodePacket(packet, false) as string));
-      } catch (cause) {
-        return this._fail(`Failed to encode a packet for flashsocket ${this.url}`, cause);
-      }
       let result: unknown;
       try {
-        result = bridge!.send(this._id, data);
+        result = bridge.send(this._id, encodeURIComponent(wellFormed(encodePacket(packet, false) as string)));
       } catch (cause) {
-        return this._fail(`Failed to send on flashsocket to ${this.url}: the bridge threw`, cause);
+        // encodePacket (a packet text cannot carry) or the bridge threw: the cause says which.
+        return this._fail(what, cause);
       }
       // -1: written. Anything else: the bridge kept or refused the bytes, which an open socket never does.
-      if (result !== -1) return this._fail(`Failed to send on flashsocket to ${this.url}: the bridge returned ${String(result)}${this._detail()}`);
+      if (result !== -1) return this._fail(`${what}: the bridge returned ${String(result)}${this._detail()}`);
     }
     // Drain on a fresh task so a session writing from inside onDrain cannot recurse without bound.
     this._timer = setTimeout(() => {
@@ -135,20 +138,6 @@ export class FlashSocketTransport implements Transport {
       undefined,
       wasOpen ? "transport close" : "transport error",
     );
-  }
-
-  /** Calls the bridge inside a guard: a throwing bridge fails this socket only. */
-  private _call(_bridge: FlashBridge, what: string, fn: () => void): void {
-    if (this._state === "closed") return;
-    try {
-      fn();
-    } catch (cause) {
-      this._fail(`Failed to ${what} flashsocket to ${this.url}: the bridge threw`, cause);
-    }
-  }
-
-  private _bridge(): FlashBridge | undefined {
-    return this._host?.bridge;
   }
 
   private _detail(): string {

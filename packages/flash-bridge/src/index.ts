@@ -56,14 +56,14 @@ export function flashBridge(options: FlashBridgeOptions = {}): TransportFactory 
     probe(env: ProbeEnv): ProbeResult {
       if (options.bridge) return { supported: true, reason: "bridge object passed in options" };
       const g = env.global;
-      if (!g.document) return { supported: false, reason: "no document to embed bridge.swf in (pass a bridge object)" };
+      if (!g.document) return { supported: false, reason: "no document for bridge.swf" };
       if (env.url.protocol === "https:") {
-        return { supported: false, reason: "bridge.swf speaks ws:// only (no TLS) and the server is https://" };
+        return { supported: false, reason: "bridge.swf speaks ws:// only (server is https://)" };
       }
       if (rufflePresent(g)) return { supported: true, reason: "Ruffle present on the page" };
       if (options.ruffle) return { supported: true, reason: `Ruffle loadable from ${options.ruffle}` };
       if (flashPlugin(g.navigator as FlashNavigator | undefined)) return { supported: true, reason: "Flash plugin registered" };
-      return { supported: false, reason: "no Flash plugin, no Ruffle on the page, no ruffle URL or bridge in options" };
+      return { supported: false, reason: "no Flash plugin, no Ruffle" };
     },
     create(context: TransportContext) {
       return new FlashSocketTransport(context, () => {
@@ -73,13 +73,11 @@ export function flashBridge(options: FlashBridgeOptions = {}): TransportFactory 
         const proxyUrl = base.replace(/^http/, "ws") + "flash/proxy";
         const socketProxy = options.socketProxy === false ? [] : (options.socketProxy ?? [{ host: url.hostname.replace(/^\[|\]$/g, ""), port, proxyUrl }]);
         return BridgeHost.acquire(context.global, {
+          ...options,
           jsObject: options.jsObject ?? DEFAULT_JS_OBJECT,
-          bridge: options.bridge,
           ready: options.ready ?? true,
           swfUrl: options.swfUrl ?? base + "flash/bridge.swf",
-          ruffle: options.ruffle,
           socketProxy,
-          policyUrl: options.policyUrl,
           initTimeout: options.initTimeout ?? 15_000,
           debug: !!options.debug,
         });

@@ -97,7 +97,7 @@ export function embedSwf(global: typeof globalThis, options: EmbedOptions): () =
   script.src = base + "ruffle.js";
   script.onload = embed;
   script.onerror = (event) => {
-    if (!done) options.onError(`Failed to load Ruffle from ${script.src}`, event);
+    if (!done) options.onError(`cannot load Ruffle from ${script.src}`, event);
   };
   (doc.head ?? doc.documentElement).appendChild(script);
   nodes.push(script);
