@@ -62,8 +62,12 @@ export class Emitter<M extends EventsMap> {
    */
   protected _fire(event: string, args: unknown[]): void {
     const list = this._m.all.get(event) as Stored[] | undefined;
-    if (!list) return;
-    for (const h of list.length === 1 ? list : list.slice()) {
+    if (list) this._call(list, args);
+  }
+
+  /** Call each of `list` (a copy of it: a listener may unsubscribe) with `args`, reporting throws as uncaught. */
+  protected _call(list: ReadonlyArray<(...args: never[]) => unknown>, args: unknown[]): void {
+    for (const h of list.slice() as Stored[]) {
       try {
         h.apply(this, args);
       } catch (e) {

@@ -2,7 +2,7 @@
 // retries), buffering while disconnected, volatile emits, catch-all listeners. Mirrors socket.io-client v4.
 // @see https://github.com/socketio/socket.io-protocol (v5)  ·  https://socket.io/docs/v4/client-api/#socket
 
-import { Emitter, rethrow, type DefaultEventsMap, type EventNames, type EventParams, type EventsMap } from "./emitter.js";
+import { Emitter, type DefaultEventsMap, type EventNames, type EventParams, type EventsMap } from "./emitter.js";
 import { OmnioError, TimeoutError } from "./errors.js";
 import type { Manager } from "./manager.js";
 import { ACK, BINARY_ACK, BINARY_EVENT, CONNECT, CONNECT_ERROR, DISCONNECT, EVENT, isReservedEvent, type SocketPacket } from "./socket-codec.js";
@@ -82,8 +82,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   disconnect(): this {
     const was = this.connected;
     if (was) this.io._packet({ type: DISCONNECT, nsp: this.nsp });
-    this._active = false;
-    this.io._destroy();
+    this._leave();
     if (was) this._onClose("io client disconnect");
     return this;
   }
@@ -169,7 +168,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
 
   /** @internal Write one EVENT now (the caller checked the session). */
   _send(packet: SocketPacket): void {
-    if (this._anyOut.length) this._each(this._anyOut, packet.data as unknown[]);
+    this._call(this._anyOut, packet.data as unknown[]);
     this.io._packet(packet);
   }
 
@@ -232,12 +231,10 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
         return ack.apply(this, args);
       }
       case DISCONNECT:
-        this._active = false;
-        this.io._destroy();
+        this._leave();
         return this._onClose("io server disconnect");
       case CONNECT_ERROR: {
-        this._active = false;
-        this.io._destroy();
+        this._leave();
         const d = p.data as { message?: unknown; data?: unknown } | string | undefined;
         const message = typeof d === "string" ? d : String(d?.message ?? "connect error");
         const err: ConnectError = new OmnioError(message);
@@ -245,6 +242,12 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
         return this._fire("connect_error", [err]);
       }
     }
+  }
+
+  /** No longer subscribed to the Manager, which closes the session if no other socket is. */
+  private _leave(): void {
+    this._active = false;
+    this.io._destroy();
   }
 
   /** @internal The Manager failed to open a session. */
@@ -277,20 +280,9 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   }
 
   private _onEvent(args: unknown[]): void {
-    if (this._any.length) this._each(this._any, args);
+    this._call(this._any, args);
     if (this._pid && typeof args[args.length - 1] === "string") this._offset = args[args.length - 1] as string;
     this._fire(args.shift() as string, args);
-  }
-
-  /** Call catch-all listeners; one that throws is reported and the others still run. */
-  private _each(list: AnyListener[], args: unknown[]): void {
-    for (const l of list.slice()) {
-      try {
-        l.apply(this, args as [string]);
-      } catch (e) {
-        rethrow(e);
-      }
-    }
   }
 
   /** The ack function handed to a listener: answers once. */
