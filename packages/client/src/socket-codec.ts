@@ -40,34 +40,35 @@ export const isReservedEvent = (name: unknown): boolean =>
 const encodeError = (what: string): ProtocolError => new ProtocolError("Cannot encode Socket.IO packet: " + what);
 
 /**
- * `value` with each binary replaced by a placeholder (the binary pushed on `out`). Most packets hold no binary:
- * then the value itself comes back and nothing is allocated; otherwise a copy, the caller's data untouched.
- * The copy is made by spread/slice, which keep an own "__proto__" key (JSON.parse makes those) a property.
+ * `value` (an object) with each binary replaced by a placeholder (the binary pushed on `out`). Most packets hold
+ * no binary: then the value itself comes back and nothing is allocated; otherwise a copy, the caller's data
+ * untouched. Speed matters (every emit walks its data before JSON.stringify): arrays are tested first, and
+ * primitives never cost a call. Spread/slice keep an own "__proto__" key (JSON.parse makes those) a property.
  */
-function extract(value: unknown, key: string | number, out: BinaryData[], depth: number): unknown {
-  if (typeof value !== "object" || value === null) return value;
-  if (depth > MAX_DEPTH) throw encodeError(`data is cyclic or nested deeper than ${MAX_DEPTH} levels`);
-  if (isBinary(value)) return { _placeholder: true, num: out.push(value) - 1 };
-  const toJSON = (value as { toJSON?: unknown }).toJSON;
-  if (typeof toJSON === "function") {
-    const json: unknown = toJSON.call(value, "" + key);
-    const replaced = extract(json, key, out, depth + 1);
-    // Unchanged: leave the original, JSON.stringify calls its toJSON again.
-    return replaced === json ? value : replaced;
+function extract(value: object, key: string | number, out: BinaryData[], depth: number): unknown {
+  if (depth > MAX_DEPTH) throw encodeError("data is cyclic or nested too deep");
+  let v: unknown, r: unknown;
+  if (Array.isArray(value)) {
+    const list: unknown[] = value;
+    let copied: unknown[] | undefined;
+    for (let i = 0; i < list.length; i++) {
+      if (typeof (v = list[i]) === "object" && v !== null && (r = extract(v, i, out, depth + 1)) !== v) (copied ??= list.slice())[i] = r;
+    }
+    return copied ?? value;
   }
   const source = value as Record<string, unknown>;
-  let copy: Container | undefined;
-  if (Array.isArray(source)) for (let i = 0; i < source.length; i++) copy = extractChild(source, i, out, depth, copy);
-  else for (const k in source) if (hasOwn.call(source, k)) copy = extractChild(source, k, out, depth, copy);
+  let copy: Record<string, unknown> | undefined;
+  if (isBinary(value)) return { _placeholder: true, num: out.push(value) - 1 };
+  const toJSON = source.toJSON;
+  if (typeof toJSON === "function") {
+    const json: unknown = toJSON.call(value, "" + key);
+    // Unchanged: leave the original, JSON.stringify calls its toJSON again.
+    return typeof json === "object" && json !== null && (r = extract(json, key, out, depth + 1)) !== json ? r : value;
+  }
+  for (const k in source) {
+    if (typeof (v = source[k]) === "object" && v !== null && hasOwn.call(source, k) && (r = extract(v, k, out, depth + 1)) !== v) (copy ??= { ...source })[k] = r;
+  }
   return copy ?? value;
-}
-
-/** One child of `source`: the copy (made on the first replaced child, by slice or spread), if any. */
-type Container = Record<string | number, unknown>;
-function extractChild(source: Container, k: string | number, out: BinaryData[], depth: number, copy: Container | undefined): Container | undefined {
-  const v = extract(source[k], k, out, depth + 1);
-  if (v !== source[k]) (copy ??= (Array.isArray(source) ? source.slice() : { ...source }) as Container)[k] = v;
-  return copy;
 }
 
 /**
@@ -82,7 +83,7 @@ export function encodeSocketPacket(packet: SocketPacket): Array<string | BinaryD
   if (type === EVENT || type === ACK || type === BINARY_EVENT || type === BINARY_ACK) {
     if (type > CONNECT_ERROR) type -= 3;
     const found: BinaryData[] = [];
-    data = extract(data, "", found, 0);
+    if (typeof data === "object" && data !== null) data = extract(data, "", found, 0);
     if (found.length) {
       attachments = found;
       type += 3;
