@@ -42,8 +42,6 @@ export interface FrameStreamHandler {
   onError(error: TransportError): void;
 }
 
-type Kind = "o" | "d" | "e";
-
 /** A message the way both paths hand it over: kind and data, from a verified sender. */
 interface FrameMessage {
   readonly k: unknown;
@@ -73,23 +71,20 @@ export function frameStream(global: typeof globalThis, options: FrameStreamOptio
 
   const handle = (message: FrameMessage): void => {
     if (finished) return;
-    const kind = message.k as Kind;
-    if (kind === "o") {
-      if (opened) return fail("the prelude ran twice", new ProtocolError("htmlfile: duplicate open message"));
+    const kind = message.k;
+    if (!opened && kind === "o") {
       opened = true;
       clearTimeout(openTimer);
       return handler.onOpen();
     }
-    if (!opened) return fail(`a "${String(kind).slice(0, 10)}" message before the prelude`, new ProtocolError("htmlfile: message before open"));
-    if (kind === "d") {
-      if (typeof message.d !== "string") return fail(`a payload of type ${typeof message.d}`, new ProtocolError("htmlfile: payload is not a string"));
-      return handler.onPayload(message.d);
-    }
-    if (kind === "e") {
+    if (opened && kind === "d" && typeof message.d === "string") return handler.onPayload(message.d);
+    if (opened && kind === "e") {
       release();
       return handler.onEnd();
     }
-    fail(`an unknown message kind ${JSON.stringify(String(kind).slice(0, 10))}`, new ProtocolError("htmlfile: unknown message kind"));
+    // A second prelude, anything before the first, a payload that is not text, or an unknown kind.
+    const detail = `unexpected message ${JSON.stringify(String(kind).slice(0, 10))} (${typeof message.d} data)${opened ? "" : " before the prelude"}`;
+    fail(detail, new ProtocolError(detail));
   };
 
   const ours = (n: unknown, c: unknown): boolean => n === options.id && c === options.index;
@@ -130,8 +125,7 @@ export function frameStream(global: typeof globalThis, options: FrameStreamOptio
   const onLoad = (): void => {
     if (finished || graceTimer !== undefined) return;
     graceTimer = setTimeout(() => {
-      if (opened) fail("the document ended without the end marker (cut by the network, a proxy, or the server)");
-      else fail("the document loaded but the prelude never ran (HTTP error, refused origin, network error, or blocked)");
+      fail(opened ? "the document ended without the end marker (cut?)" : "the prelude never ran (HTTP error, refused origin, or blocked)");
     }, options.graceMs);
   };
   iframe.addEventListener("load", onLoad);
@@ -140,10 +134,10 @@ export function frameStream(global: typeof globalThis, options: FrameStreamOptio
     clearTimeout(graceTimer);
   });
 
-  const openTimer = setTimeout(
-    () => fail(`the prelude did not run within ${options.timeoutMs} ms`, new TimeoutError(`htmlfile stream not established after ${options.timeoutMs} ms`)),
-    options.timeoutMs,
-  );
+  const openTimer = setTimeout(() => {
+    const detail = `the prelude did not run within ${options.timeoutMs} ms`;
+    fail(detail, new TimeoutError(detail));
+  }, options.timeoutMs);
   cleanups.push(() => clearTimeout(openTimer));
 
   iframe.setAttribute("aria-hidden", "true");

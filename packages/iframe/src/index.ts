@@ -29,21 +29,17 @@ export function iframe(options: IframeTransportOptions = {}): TransportFactory {
 /** Side-effect free: looks at `document`, constructors and `location`, creates nothing. */
 export function probeIframe(env: ProbeEnv): ProbeResult {
   const g = env.global as Partial<typeof globalThis>;
-  const doc = g.document as Partial<Document> | undefined;
-  if (!doc || typeof doc.createElement !== "function") return { supported: false, reason: "no document (not a page)" };
-  if (typeof g.HTMLIFrameElement !== "function") return { supported: false, reason: "document without iframe elements" };
   const origin = g.location?.origin;
-  if (typeof origin !== "string") return { supported: false, reason: "no location: the server can't be told the page origin" };
-  if (typeof g.XMLHttpRequest !== "function" && typeof g.fetch !== "function") {
-    return { supported: false, reason: "no XMLHttpRequest or fetch to POST with" };
-  }
-  if (!env.crossOrigin) return { supported: true, reason: "document with iframes (same origin: direct callback)" };
-  if (origin === "null") return { supported: false, reason: "the page has an opaque origin: postMessage replies can't be targeted" };
-  if (typeof g.postMessage !== "function" || typeof g.addEventListener !== "function") {
-    return { supported: false, reason: "no postMessage, and the URL is cross-origin" };
-  }
-  if (typeof g.XMLHttpRequest === "function" && !("withCredentials" in g.XMLHttpRequest.prototype)) {
-    return { supported: false, reason: "XMLHttpRequest without CORS support for the cross-origin POSTs" };
-  }
-  return { supported: true, reason: "document with iframes and postMessage (cross-origin; the server must allow this origin)" };
+  const no = (reason: string): ProbeResult => ({ supported: false, reason });
+  if (typeof g.document?.createElement !== "function") return no("no document (not a page)");
+  if (typeof g.HTMLIFrameElement !== "function") return no("document without iframe elements");
+  // The server is told the page origin (`o`), to post to it or to check the callback's caller.
+  if (typeof origin !== "string") return no("no location (page origin)");
+  if (typeof g.XMLHttpRequest !== "function" && typeof g.fetch !== "function") return no("no XMLHttpRequest or fetch to POST with");
+  if (!env.crossOrigin) return { supported: true, reason: "iframes, same origin" };
+  // An opaque origin ("null") cannot be the target of the server's postMessage replies.
+  if (origin === "null") return no("opaque origin");
+  if (typeof g.postMessage !== "function" || typeof g.addEventListener !== "function") return no("no postMessage");
+  if (typeof g.XMLHttpRequest === "function" && !("withCredentials" in g.XMLHttpRequest.prototype)) return no("XMLHttpRequest without CORS");
+  return { supported: true, reason: "iframes and postMessage (the server must allow this origin)" };
 }
