@@ -63,9 +63,11 @@ export class Engine implements UpgradeHost {
   private _pingDeadline!: number;
   private _lingerTimer: ReturnType<typeof setTimeout> | undefined;
   private _queue!: HandshakeStep[];
-  private _errors: TransportError[] = [];
-  /** Handshake failures of this attempt, kept as outcomes only if some transport then opens the session. */
-  private _failed: Array<[TransportName, TransportOutcome]> = [];
+  /**
+   * Handshake failures of this attempt: each error goes into the aggregate when all fail; the outcomes are
+   * remembered only if some transport then opens the session.
+   */
+  private _failed: Array<[TransportName, TransportOutcome, TransportError]> = [];
   private _started!: number;
   private _upgrades!: UpgradeStep[];
   private _up: Upgrade | undefined;
@@ -127,11 +129,12 @@ export class Engine implements UpgradeHost {
   private _next(): void {
     const step = this._queue.shift();
     if (!step) {
-      const what = this._errors.length ? "every transport failed" : "no supported transport";
+      const errors = this._failed.map((f) => f[2]);
+      const what = errors.length ? "every transport failed" : "no supported transport";
       const reasons = this.probes.map((p, i) => `${this._opts.transports[i]!.name}: ${p.reason}`).join("; ");
       const error = new TransportError(`Failed to connect to ${this.base}: ${what} (${reasons})`, undefined, {
-        errors: this._errors,
-        cause: this._errors[this._errors.length - 1],
+        errors,
+        cause: errors[errors.length - 1],
       });
       // Never from inside open(): whoever opened us may not be listening yet.
       return queueMicrotask(() => this._close("transport error", error));
@@ -147,9 +150,12 @@ export class Engine implements UpgradeHost {
         this.transport = undefined;
         t.close();
         const cause = new TimeoutError(`no open packet within ${step.deadlineMs} ms`);
-        this._errors.push(new TransportError(`Failed to open ${f.name} to ${this.base}: ${cause.message}`, f.name, { cause }));
         // A stream that never delivers its open packet is as buffered as a late probe.
-        this._failed.push([f.name, f.traits.streaming ? "buffered" : "timeout"]);
+        this._failed.push([
+          f.name,
+          f.traits.streaming ? "buffered" : "timeout",
+          new TransportError(`Failed to open ${f.name} to ${this.base}: ${cause.message}`, f.name, { cause }),
+        ]);
         this._next();
       }, step.deadlineMs);
     }
@@ -189,10 +195,11 @@ export class Engine implements UpgradeHost {
             if (error) this._strategy.died(f.name);
             return this._close(error ? "transport error" : "transport close", error);
           }
-          this._failed.push([f.name, "failed"]);
-          this._errors.push(
+          this._failed.push([
+            f.name,
+            "failed",
             error instanceof TransportError ? error : new TransportError(`Failed to open ${f.name} to ${this.base}: ${reason}`, f.name, { cause: error }),
-          );
+          ]);
           this._next(); // a failed handshake moves on at once
         }
       },
@@ -294,7 +301,8 @@ export class Engine implements UpgradeHost {
         return;
       }
     }
-    const n = this._traits.duplex ? wb.length : batchLength(wb, this.handshake?.maxPayload ?? 1e6);
+    // Packets are only queued once open (send() callers check alive()), so the handshake is known here.
+    const n = this._traits.duplex ? wb.length : batchLength(wb, this.handshake!.maxPayload);
     t.send(n === wb.length ? ((this._wb = []), wb) : wb.splice(0, n));
   }
 
