@@ -10,85 +10,64 @@
 import { TimeoutError, TransportError } from "@omnio/client";
 
 let sequence = 0;
-const HIDDEN = "position:absolute;top:-1000px;left:-1000px;width:1px;height:1px;border:0;visibility:hidden";
 
-export class FormPost {
-  private readonly _iframe: HTMLIFrameElement;
-  private readonly _form: HTMLFormElement;
-  private readonly _timer: ReturnType<typeof setTimeout>;
-  private _finished = false;
-
-  /**
-   * Submits `value` (already newline-escaped) as field `d` to `url`. `done` runs once, when the answer
-   * loaded or the deadline passed; it may be replaced (the transport does, to hand a closing POST off).
-   */
-  constructor(
-    doc: Document,
-    readonly url: string,
-    value: string,
-    timeoutMs: number,
-    public done: (error?: TransportError) => void,
-  ) {
-    const name = `omnio_jsonp_${(sequence++).toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
-    const parent = doc.body ?? doc.documentElement;
-    const iframe = (this._iframe = doc.createElement("iframe"));
-    iframe.name = name;
-    iframe.tabIndex = -1;
-    iframe.setAttribute("aria-hidden", "true");
-    iframe.style.cssText = HIDDEN;
-    // Chromium fires a synchronous `load` for the initial about:blank on insertion: listen only after it.
-    parent.appendChild(iframe);
-    iframe.addEventListener("load", this._onLoad);
-    const form = (this._form = doc.createElement("form"));
-    form.method = "POST";
-    form.action = url;
-    form.target = name;
-    form.acceptCharset = "UTF-8"; // else a non-UTF-8 page would send `&#NNNN;` for what it can't encode
-    form.enctype = "application/x-www-form-urlencoded";
-    form.setAttribute("aria-hidden", "true");
-    form.style.cssText = HIDDEN;
-    const area = doc.createElement("textarea");
-    area.name = "d";
-    area.value = value;
-    form.appendChild(area);
-    parent.appendChild(form);
-    this._timer = setTimeout(
-      () => this._finish(new TransportError(`Failed to POST ${url} (jsonp): the answer did not load within ${timeoutMs} ms`, "jsonp", {
-        cause: new TimeoutError(`JSONP POST timed out after ${timeoutMs} ms`),
-      })),
-      timeoutMs,
-    );
-    form.submit();
-  }
-
+export interface FormPost {
+  /** Runs once, when the answer loaded or the deadline passed; replaceable (to hand a closing POST off). */
+  done: (error?: TransportError) => void;
   /** Remove everything now (aborting the POST if it is still loading); `done` is not called. */
-  cancel(): void {
-    this._finished = true;
-    this._cleanup();
-  }
+  cancel(): void;
+}
 
-  private readonly _onLoad = (): void => {
+/** Submits `value` (already newline-escaped) as field `d` to `url`. */
+export function formPost(doc: Document, url: string, value: string, timeoutMs: number, done: FormPost["done"]): FormPost {
+  const name = `omnio_jsonp_${(sequence++).toString(36)}_${Math.random().toString(36).slice(2, 8)}`;
+  const parent = doc.body ?? doc.documentElement;
+  const iframe = doc.createElement("iframe");
+  const form = doc.createElement("form");
+  const area = doc.createElement("textarea");
+  let finished = false;
+  const end = (report: boolean, error?: TransportError): void => {
+    if (finished) return;
+    finished = true;
+    clearTimeout(timer);
+    iframe.removeEventListener("load", onLoad);
+    iframe.remove();
+    form.remove();
+    if (report) post.done(error);
+  };
+  const onLoad = (): void => {
     // Should a browser fire the initial about:blank `load` late, it is not the answer: that one is either
     // cross-origin (reading it throws) or a same-origin URL that is not about:blank.
     try {
-      if (this._iframe.contentWindow?.location.href === "about:blank") return;
+      if (iframe.contentWindow?.location.href === "about:blank") return;
     } catch {
       // cross-origin answer: exactly what we expect
     }
-    this._finish();
+    end(true);
   };
-
-  private _finish(error?: TransportError): void {
-    if (this._finished) return;
-    this._finished = true;
-    this._cleanup();
-    this.done(error);
+  const post: FormPost = { done, cancel: () => end(false) };
+  for (const element of [iframe, form]) {
+    element.setAttribute("aria-hidden", "true");
+    element.style.cssText = "position:absolute;top:-1000px;left:-1000px;width:1px;height:1px;border:0;visibility:hidden";
   }
-
-  private _cleanup(): void {
-    clearTimeout(this._timer);
-    this._iframe.removeEventListener("load", this._onLoad);
-    this._iframe.remove();
-    this._form.remove();
-  }
+  iframe.name = name;
+  iframe.tabIndex = -1;
+  // Chromium fires a synchronous `load` for the initial about:blank on insertion: listen only after it.
+  parent.appendChild(iframe);
+  iframe.addEventListener("load", onLoad);
+  form.method = "POST";
+  form.action = url;
+  form.target = name;
+  form.acceptCharset = "UTF-8"; // else a non-UTF-8 page would send `&#NNNN;` for what it can't encode
+  form.enctype = "application/x-www-form-urlencoded";
+  area.name = "d";
+  area.value = value;
+  form.appendChild(area);
+  parent.appendChild(form);
+  const timer = setTimeout(() => {
+    const detail = `no answer within ${timeoutMs} ms`;
+    end(true, new TransportError(`Failed to POST ${url} (jsonp): ${detail}`, "jsonp", { cause: new TimeoutError(detail) }));
+  }, timeoutMs);
+  form.submit();
+  return post;
 }

@@ -32,5 +32,5 @@ export function probeJsonp(env: ProbeEnv): ProbeResult {
   if (typeof env.global.HTMLScriptElement !== "function") {
     return { supported: false, reason: "document without script elements" };
   }
-  return { supported: true, reason: "document can add <script> and post hidden forms (no CORS needed)" };
+  return { supported: true, reason: "<script> and hidden forms (no CORS needed)" };
 }

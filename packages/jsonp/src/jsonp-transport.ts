@@ -5,7 +5,7 @@
 // @see https://developer.mozilla.org/en-US/docs/Web/HTML/Element/script
 
 import { HttpTransport, TransportError, encodePayload, type EnginePacket, type HttpPostDone, type TransportContext } from "@omnio/client";
-import { FormPost } from "./form-post.js";
+import { formPost, type FormPost } from "./form-post.js";
 import { escapeNewlines, formEncodedLength } from "./newline-escape.js";
 import { scriptGet } from "./script-get.js";
 
@@ -60,18 +60,16 @@ export class JsonpTransport extends HttpTransport {
           if (this._deliver(body, url)) this._end(url);
         },
       ).abandon;
-    } catch (cause) {
+    } catch (error) {
       // claimSlot refused (a page-owned `___eio` that is not an array): report on a fresh task.
-      const error = cause instanceof TransportError ? cause : new TransportError(`Failed to start a jsonp GET: ${String(cause)}`, this.name, { cause });
-      const timer = setTimeout(() => this._fail(error), 0);
+      const timer = setTimeout(() => this._fail(error as TransportError), 0);
       return () => clearTimeout(timer);
     }
   }
 
   protected _post(value: string, done: HttpPostDone): () => void {
-    const form = new FormPost(this._context.global.document, this._url({ j: String(this._lastIndex) }), value, this._timeout, done);
-    this._form = form;
-    return () => form.cancel();
+    const form = (this._form = formPost(this._context.global.document, this._url({ j: String(this._lastIndex) }), value, this._timeout, done));
+    return form.cancel;
   }
 
   /**

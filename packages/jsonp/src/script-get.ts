@@ -35,8 +35,9 @@ export function scriptGet(global: typeof globalThis, request: ScriptGetRequest, 
   });
   const url = request.url(slot.index);
   const script = doc.createElement("script");
-  const fail = (detail: string, cause?: Error): void =>
-    finish(new TransportError(`Failed to GET ${url} (jsonp): ${detail}`, "jsonp", cause ? { cause } : undefined), "");
+  /** `Cause`: the error class the detail is also the message of (a protocol violation, the deadline). */
+  const fail = (detail: string, Cause?: typeof ProtocolError): void =>
+    finish(new TransportError(`Failed to GET ${url} (jsonp): ${detail}`, "jsonp", Cause && { cause: new Cause(detail) }), "");
   const finish = (error: TransportError | undefined, data: string): void => {
     if (finished) return;
     finished = true;
@@ -52,10 +53,10 @@ export function scriptGet(global: typeof globalThis, request: ScriptGetRequest, 
   script.onload = () => {
     settle();
     if (!called) {
-      return fail(`the script ran but did not call ___eio[${slot.index}]`, new ProtocolError("JSONP response without callback call"));
+      return fail(`the script ran but did not call ___eio[${slot.index}]`, ProtocolError);
     }
     if (typeof payload !== "string") {
-      return fail(`___eio[${slot.index}] was called with a ${typeof payload}`, new ProtocolError("JSONP payload is not a string"));
+      return fail(`___eio[${slot.index}] was called with a ${typeof payload}`, ProtocolError);
     }
     finish(undefined, payload);
   };
@@ -66,7 +67,7 @@ export function scriptGet(global: typeof globalThis, request: ScriptGetRequest, 
   };
   const timer = setTimeout(() => {
     slot.mute();
-    fail(`no answer within ${request.timeoutMs} ms`, new TimeoutError(`JSONP GET timed out after ${request.timeoutMs} ms`));
+    fail(`no answer within ${request.timeoutMs} ms`, TimeoutError);
   }, request.timeoutMs);
   script.async = true;
   if (request.nonce) script.nonce = request.nonce;
