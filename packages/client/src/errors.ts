@@ -1,15 +1,14 @@
 // Error classes: one small class per kind, a base class, `name` set, the original kept in `cause`.
 // The iframe transport lives in two realms, so `isOmnioError` checks a brand instead of `instanceof`.
 
-const BRAND = "__omnioError";
-
 export interface OmnioErrorOptions {
   cause?: unknown;
 }
 
 export class OmnioError extends Error {
   override name = "OmnioError";
-  readonly [BRAND] = true;
+  /** The brand `isOmnioError` checks (a plain name: a computed key costs a helper variable once compiled). */
+  readonly __omnioError = true;
   constructor(message: string, options?: OmnioErrorOptions) {
     super(message);
     if (options && "cause" in options) (this as { cause?: unknown }).cause = options.cause;
@@ -43,4 +42,4 @@ export class ProtocolError extends OmnioError {
 }
 
 export const isOmnioError = (value: unknown): value is OmnioError =>
-  typeof value === "object" && value !== null && (value as Record<string, unknown>)[BRAND] === true;
+  typeof value === "object" && value !== null && (value as Record<string, unknown>).__omnioError === true;

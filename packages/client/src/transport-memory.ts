@@ -66,14 +66,13 @@ type Storageish = NonNullable<TransportMemoryOptions["storage"]>;
  */
 export function memoryKey(url: URL | string): string {
   const u = typeof url === "string" ? new URL(url) : url;
-  const path = u.pathname.endsWith("/") ? u.pathname : u.pathname + "/";
-  return u.origin + path;
+  return u.origin + u.pathname.replace(/\/?$/, "/");
 }
 
 export function createTransportMemory(options: TransportMemoryOptions = {}): TransportMemory {
   const now = options.now ?? Date.now;
   const limit = clampInt(options.limit, 1, 1000, MEMORY_ORIGIN_LIMIT);
-  const ttl = typeof options.ttlMs === "number" && options.ttlMs > 0 ? options.ttlMs : MEMORY_TTL_MS;
+  const ttl = options.ttlMs! > 0 ? options.ttlMs! : MEMORY_TTL_MS; // undefined and NaN are not > 0
   let storage: Storageish | null = options.remember === false ? null : options.storage === undefined ? localStorageOf(globalThis) : options.storage;
   let mem: State = new Map();
   let lastRaw: string | null = null;
