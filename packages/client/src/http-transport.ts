@@ -142,7 +142,7 @@ export abstract class HttpTransport implements Transport {
       this._context.sink.onPacket(packet);
       if (packet.type === "close") {
         this._ended = true;
-        this._finish("transport close");
+        this._fail(undefined, "transport close");
       }
     }
     return this._state !== "closed";
@@ -155,15 +155,16 @@ export abstract class HttpTransport implements Transport {
     else if (this._state === "pausing") this._checkPaused();
   }
 
-  /** The transport failed: everything is released, the session hears it once. */
-  protected _fail(error: TransportError, reason = "transport error"): void {
-    this._finish(reason, error);
+  /** The transport failed (or, without an error, the server closed it): all is released, the session hears it once. */
+  protected _fail(error?: TransportError, reason = "transport error"): void {
+    if (this._state === "closed") return;
+    this._release();
+    this._context.sink.onClose(reason, error);
   }
 
   /** What arrived from `url` is not what the protocol says. */
   protected _bad(url: string, cause: Error): void {
-    const what = this._stream ? "stream" : "response";
-    this._fail(new TransportError(`Failed to decode the ${what} of GET ${url} (${this.name}): ${cause.message}`, this.name, { cause }), "parse error");
+    this._fail(new TransportError(`Failed to decode the ${this._stream ? "stream" : "response"} of GET ${url} (${this.name}): ${cause.message}`, this.name, { cause }), "parse error");
   }
 
   protected _start(): void {
@@ -192,12 +193,6 @@ export abstract class HttpTransport implements Transport {
     const onPaused = this._onPaused!;
     this._onPaused = undefined;
     onPaused();
-  }
-
-  private _finish(reason: string, error?: TransportError): void {
-    if (this._state === "closed") return;
-    this._release();
-    this._context.sink.onClose(reason, error);
   }
 
   private _release(): void {
