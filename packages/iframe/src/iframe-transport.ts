@@ -76,8 +76,7 @@ export class IframeTransport extends HttpStreamTransport {
 function randomId(global: typeof globalThis): string {
   const bytes = new Uint8Array(16);
   if (typeof global.crypto?.getRandomValues === "function") global.crypto.getRandomValues(bytes);
-  else for (let i = 0; i < bytes.length; i++) bytes[i] = Math.floor(Math.random() * 256);
-  let s = "";
-  for (const b of bytes) s += b.toString(16).padStart(2, "0");
-  return s;
+  else for (let i = 0; i < 16; i++) bytes[i] = Math.random() * 256; // stored truncated to an integer 0–255
+  // `| 256` then dropping the leading "1": two hex digits per byte, zero-padded.
+  return Array.from(bytes, (b) => (b | 256).toString(16).slice(1)).join("");
 }

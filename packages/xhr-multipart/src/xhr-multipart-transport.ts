@@ -47,7 +47,7 @@ export class XhrMultipartTransport extends HttpStreamTransport {
       },
       onEnd: () => {
         if (parser?.done) return this._end(url);
-        const cause = new ProtocolError("the stream ended without the closing boundary (cut by the network or a proxy?)");
+        const cause = new ProtocolError("no closing boundary (cut by the network or a proxy?)");
         this._fail(new TransportError(`Stream GET ${url} (xhr-multipart) ended early`, this.name, { cause }));
       },
       onError: (error) => this._fail(error),
