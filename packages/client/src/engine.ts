@@ -7,7 +7,7 @@ import type { BinaryData, EnginePacket } from "./engine-codec.js";
 import { ProtocolError, TimeoutError, TransportError } from "./errors.js";
 import { HANDSHAKE_DEADLINE_MS, planConnection, type HandshakeStep, type UpgradeStep } from "./plan.js";
 import type { TransportOutcome } from "./transport-memory.js";
-import { staticStrategy, type EngineStrategy } from "./transport-strategy.js";
+import { crossOrigin, staticStrategy, type EngineStrategy } from "./transport-strategy.js";
 import type { ProbeResult, Transport, TransportFactory, TransportName, TransportSink, TransportTraits } from "./transport.js";
 import { Upgrade, type UpgradeHost } from "./upgrade.js";
 import { batchLength } from "./write-batch.js";
@@ -370,7 +370,7 @@ export class Engine implements UpgradeHost {
 /** Each transport's static probe, in order; a probe that throws counts as unsupported. */
 export function probeTransports(transports: readonly TransportFactory[], base: string, global = globalThis): ProbeResult[] {
   const url = new URL(base);
-  const env = { url, crossOrigin: !!global.location && global.location.origin !== url.origin, global };
+  const env = { url, crossOrigin: crossOrigin(global, url), global };
   return transports.map((f) => {
     try {
       return f.probe(env);

@@ -182,7 +182,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
             this._acks.delete(id);
             const i = this.sendBuffer.findIndex((p) => p.id === id);
             if (i >= 0) this.sendBuffer.splice(i, 1);
-            fn.call(this, new TimeoutError(`No ack for "${event}" on namespace ${this.nsp} within ${ms} ms`));
+            fn.call(this, new TimeoutError(`No ack for "${event}" on ${this.nsp} within ${ms} ms`));
           }, ms);
     const wrapped: Ack = (...args) => {
       clearTimeout(timer);
@@ -211,7 +211,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
       case CONNECT: {
         const d = p.data as { sid?: unknown; pid?: unknown } | undefined;
         if (d && typeof d.sid === "string") return this._onConnect(d.sid, typeof d.pid === "string" ? d.pid : undefined);
-        return this._fire("connect_error", [new OmnioError(`Invalid CONNECT reply on namespace ${this.nsp}: no sid`)]);
+        return this._fire("connect_error", [new OmnioError(`CONNECT reply on ${this.nsp} without sid`)]);
       }
       case EVENT:
       case BINARY_EVENT: {

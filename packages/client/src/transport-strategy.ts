@@ -75,7 +75,8 @@ export class TransportStrategy implements EngineStrategy {
   }
 }
 
-function crossOrigin(g: typeof globalThis, url: URL): boolean {
+/** The page's origin differs from `url`'s (also for the static probes, engine.ts). */
+export function crossOrigin(g: typeof globalThis, url: URL): boolean {
   try {
     return !!g.location && g.location.origin !== url.origin;
   } catch {
