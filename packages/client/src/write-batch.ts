@@ -29,6 +29,7 @@ function utf8Length(s: string): number {
   return n;
 }
 
+/** ArrayBuffers and views have `byteLength`, Blobs only `size`. */
 function byteLength(d: BinaryData): number {
-  return d instanceof ArrayBuffer || ArrayBuffer.isView(d) ? d.byteLength : d.size;
+  return (d as ArrayBuffer).byteLength ?? (d as Blob).size;
 }
