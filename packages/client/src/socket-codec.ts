@@ -34,10 +34,10 @@ const hasOwn = Object.prototype.hasOwnProperty;
 
 /** Event names the API itself emits: a user may not emit them, and a peer may not send them. */
 export const isReservedEvent = (name: unknown): boolean =>
-  name === "connect" || name === "connect_error" || name === "disconnect" ||
-  name === "disconnecting" || name === "newListener" || name === "removeListener";
+  typeof name === "string" && /^(?:connect(?:_error)?|disconnect(?:ing)?|newListener|removeListener)$/.test(name);
 
-const encodeError = (what: string): ProtocolError => new ProtocolError("Cannot encode Socket.IO packet: " + what);
+const encodeError = (what: string, cause?: unknown): ProtocolError =>
+  new ProtocolError("Cannot encode Socket.IO packet: " + what, cause === undefined ? undefined : { cause });
 
 /**
  * `value` (an object) with each binary replaced by a placeholder (the binary pushed on `out`). Most packets hold
@@ -46,7 +46,7 @@ const encodeError = (what: string): ProtocolError => new ProtocolError("Cannot e
  * primitives never cost a call. Spread/slice keep an own "__proto__" key (JSON.parse makes those) a property.
  */
 function extract(value: object, key: string | number, out: BinaryData[], depth: number): unknown {
-  if (depth > MAX_DEPTH) throw encodeError("data is cyclic or nested too deep");
+  if (depth > MAX_DEPTH) throw encodeError("cyclic or too deep data");
   let v: unknown, r: unknown;
   if (Array.isArray(value)) {
     const list: unknown[] = value;
@@ -80,7 +80,8 @@ export function encodeSocketPacket(packet: SocketPacket): Array<string | BinaryD
   let type: number = packet.type;
   let data = packet.data;
   let attachments: BinaryData[] | undefined;
-  if (type === EVENT || type === ACK || type === BINARY_EVENT || type === BINARY_ACK) {
+  // EVENT, ACK and their BINARY_ forms: whether they are binary depends on the data alone.
+  if (type > DISCONNECT && type !== CONNECT_ERROR) {
     if (type > CONNECT_ERROR) type -= 3;
     const found: BinaryData[] = [];
     if (typeof data === "object" && data !== null) data = extract(data, "", found, 0);
@@ -92,9 +93,7 @@ export function encodeSocketPacket(packet: SocketPacket): Array<string | BinaryD
   let s = "" + type;
   if (attachments) s += attachments.length + "-";
   if (nsp && nsp !== "/") {
-    if (nsp.charCodeAt(0) !== 47 || nsp.includes(",")) {
-      throw encodeError(`namespace ${JSON.stringify(nsp)} must start with "/" and contain no ","`);
-    }
+    if (nsp.charCodeAt(0) !== 47 || nsp.includes(",")) throw encodeError(`namespace ${JSON.stringify(nsp)} must start with "/", without ","`);
     s += nsp + ",";
   }
   if (id !== undefined) {
@@ -106,7 +105,7 @@ export function encodeSocketPacket(packet: SocketPacket): Array<string | BinaryD
     try {
       json = JSON.stringify(data);
     } catch (error) {
-      throw new ProtocolError(`Cannot encode Socket.IO packet to ${nsp}: ${(error as Error).message}`, { cause: error });
+      throw encodeError((error as Error).message, error);
     }
     if (json !== undefined) s += json;
   }
@@ -115,6 +114,15 @@ export function encodeSocketPacket(packet: SocketPacket): Array<string | BinaryD
   frames.unshift(s);
   return frames;
 }
+
+/** What each packet type's payload must be (BINARY_EVENT/BINARY_ACK use EVENT's/ACK's). */
+const PAYLOAD_RULE = [
+  "CONNECT payload must be an object",
+  "DISCONNECT with a payload",
+  "EVENT payload must be an array starting with the event name",
+  "ACK needs an ack id and an array payload",
+  "CONNECT_ERROR payload must be an object or a string",
+];
 
 /**
  * Decodes the frames of one connection in order: `add` returns a packet when it is complete (undefined while
@@ -168,72 +176,61 @@ export class SocketDecoder {
   }
 
   private _decodeText(s: string): SocketPacket | undefined {
-    const len = s.length;
     const type = s.charCodeAt(0) - 48;
-    if (!(type >= CONNECT && type <= BINARY_ACK)) fail(len ? `unknown packet type ${JSON.stringify(s[0])} at byte 0` : "empty frame", s);
+    if (!(type >= CONNECT && type <= BINARY_ACK)) fail(s ? `unknown packet type ${JSON.stringify(s[0])}` : "empty frame", s);
+    const max = this._max;
     let i = 1;
     let c = s.charCodeAt(1);
     let count = 0;
     if (type > CONNECT_ERROR) {
-      for (; c >= 48 && c <= 57; c = s.charCodeAt(++i)) {
-        count = count * 10 + (c - 48);
-        if (count > this._max) fail(`attachment count exceeds maxAttachments ${this._max}`, s);
-      }
-      if (i === 1) fail("missing attachment count at byte 1", s);
-      if (c !== 45) fail(`missing "-" after the attachment count at byte ${i}`, s);
-      if (count === 0) fail("attachment count 0 in a binary packet", s);
+      // Stops reading digits past the bound, so a huge count costs nothing.
+      for (; c >= 48 && c <= 57 && count <= max; c = s.charCodeAt(++i)) count = count * 10 + (c - 48);
+      if (c !== 45 || !count || count > max) fail(`attachment count must be 1 to maxAttachments (${max}), then "-"`, s);
       c = s.charCodeAt(++i);
     }
     let nsp = "/";
     if (c === 47) {
       const comma = s.indexOf(",", i);
-      if (comma < 0) fail(`namespace at byte ${i} has no terminating ","`, s);
+      if (comma < 0) fail('namespace without a terminating ","', s);
       nsp = s.slice(i, comma);
       c = s.charCodeAt((i = comma + 1));
     }
     let id: number | undefined;
     if (c >= 48 && c <= 57) {
-      if (type !== EVENT && type !== ACK && type < BINARY_EVENT) fail(`unexpected ack id at byte ${i} in a type ${type} packet`, s);
-      const start = i;
-      id = 0;
-      for (; c >= 48 && c <= 57; c = s.charCodeAt(++i)) {
-        id = id * 10 + (c - 48);
-        if (id > Number.MAX_SAFE_INTEGER) fail(`ack id at byte ${start} is too large`, s);
-      }
-      if (c === 45 && start === 1) fail(`attachment count at byte 1 in non-binary packet type ${type}`, s);
+      if (type < EVENT || type === CONNECT_ERROR) fail(`ack id in a type ${type} packet`, s);
+      for (id = 0; c >= 48 && c <= 57 && id <= Number.MAX_SAFE_INTEGER; c = s.charCodeAt(++i)) id = id * 10 + (c - 48);
+      if (id > Number.MAX_SAFE_INTEGER) fail("ack id too large", s);
     }
-    if (c === 45) fail(`negative ack id at byte ${i}`, s);
-    if (id === undefined && (type === ACK || type === BINARY_ACK)) fail("ACK without an ack id", s);
+    if (c === 45) fail(`"-" at byte ${i}: a negative ack id, or an attachment count in a type ${type} packet`, s);
     let data: unknown;
-    if (i < len) {
-      if (type === DISCONNECT) fail(`DISCONNECT with a payload at byte ${i}`, s);
+    if (i < s.length) {
       // Every valid payload is an object, an array or (CONNECT_ERROR) a string.
       if (c !== 123 && c !== 91 && c !== 34) {
         fail(nsp === "/" && s.includes(",", i) ? 'namespace must start with "/"' : `unexpected ${JSON.stringify(s[i])} at byte ${i}`, s);
       }
       try {
-        data = JSON.parse(i ? s.slice(i) : s);
+        data = JSON.parse(s.slice(i));
       } catch (error) {
-        fail(`invalid JSON at byte ${i} (${(error as Error).message})`, s, error);
+        fail(`invalid JSON at byte ${i}`, s, error);
       }
     }
-    if (type === CONNECT) {
-      if (data !== undefined && !isObject(data)) fail("CONNECT payload must be an object", s);
-    } else if (type === CONNECT_ERROR) {
-      if (typeof data !== "string" && !isObject(data)) fail("CONNECT_ERROR payload must be an object or a string", s);
-    } else if (type === EVENT || type === BINARY_EVENT) {
-      if (!Array.isArray(data) || typeof data[0] !== "string") fail("EVENT payload must be an array starting with the event name", s);
-      if (isReservedEvent(data[0])) fail(`reserved event name ${JSON.stringify(data[0])}`, s);
-    } else if (type !== DISCONNECT && !Array.isArray(data)) {
-      fail("ACK payload must be an array", s);
+    const rule = type > CONNECT_ERROR ? type - 3 : type;
+    if (
+      rule === CONNECT ? data !== undefined && !isObject(data)
+      : rule === DISCONNECT ? data !== undefined
+      : rule === CONNECT_ERROR ? typeof data !== "string" && !isObject(data)
+      : !Array.isArray(data) || (rule === EVENT ? typeof data[0] !== "string" : id === undefined)
+    ) {
+      fail(PAYLOAD_RULE[rule]!, s);
     }
+    if (rule === EVENT && isReservedEvent((data as unknown[])[0])) fail(`reserved event name ${JSON.stringify((data as unknown[])[0])}`, s);
     const packet: SocketPacket = { type: type as SocketPacketType, nsp };
     if (id !== undefined) packet.id = id;
     if (data !== undefined) packet.data = data;
     if (!count) return packet;
 
     const slots: unknown[] = [];
-    findPlaceholders(data as object, slots, new Uint8Array(count), s, 0);
+    findPlaceholders(data, slots, new Uint8Array(count), s, 0);
     if (slots.length !== count * 3) fail(`${slots.length / 3} placeholder(s) for ${count} attachment(s)`, s);
     this._pending = packet;
     this._expected = count;
@@ -244,25 +241,23 @@ export class SocketDecoder {
 
 const isObject = (v: unknown): v is object => typeof v === "object" && v !== null && !Array.isArray(v);
 
-/** Record where each `{"_placeholder":true,"num":N}` sits, checking N is in range and used once. */
-function findPlaceholders(container: object, slots: unknown[], seen: Uint8Array, s: string, depth: number): void {
+/** Record where each `{"_placeholder":true,"num":N}` under `container` sits, checking N is in range and used once. */
+function findPlaceholders(container: unknown, slots: unknown[], seen: Uint8Array, s: string, depth: number): void {
   if (depth > MAX_DEPTH) fail(`data nested deeper than ${MAX_DEPTH} levels`, s);
-  if (Array.isArray(container)) {
-    for (let i = 0; i < container.length; i++) checkSlot(container, i, slots, seen, s, depth);
-  } else {
-    for (const key in container) checkSlot(container, key, slots, seen, s, depth);
+  // for-in also walks arrays (string keys index them as well); JSON.parse output has only own keys.
+  for (const key in container as object) {
+    const v = (container as Record<string, { _placeholder?: unknown; num?: unknown } | null>)[key];
+    if (typeof v !== "object" || v === null) continue;
+    if (v._placeholder !== true) {
+      findPlaceholders(v, slots, seen, s, depth + 1);
+      continue;
+    }
+    const num = v.num;
+    if (typeof num !== "number" || !(num >= 0 && num < seen.length) || num % 1) fail(`placeholder num ${JSON.stringify(num)} out of range`, s);
+    if (seen[num]) fail(`placeholder num ${num} used twice`, s);
+    seen[num] = 1;
+    slots.push(container, key, num);
   }
-}
-
-function checkSlot(container: object, key: string | number, slots: unknown[], seen: Uint8Array, s: string, depth: number): void {
-  const v = (container as Record<string, unknown>)[key];
-  if (typeof v !== "object" || v === null) return;
-  if ((v as { _placeholder?: unknown })._placeholder !== true) return findPlaceholders(v, slots, seen, s, depth + 1);
-  const num = (v as { num?: unknown }).num;
-  if (typeof num !== "number" || !(num >= 0 && num < seen.length) || num % 1) fail(`placeholder num ${JSON.stringify(num)} out of range`, s);
-  if (seen[num]) fail(`placeholder num ${num} used twice`, s);
-  seen[num] = 1;
-  slots.push(container, key, num);
 }
 
 function fail(what: string, frame: string, cause?: unknown): never {
