@@ -276,7 +276,8 @@ export class Engine implements UpgradeHost {
 
   /** Silence past the heartbeat deadline: the transport died without saying so. */
   private _pingTimeout(): void {
-    if (this.transport && this.readyState === "open") this._strategy.died(this.transport.name);
+    // Only reached while open (alive() checks, _close clears the timer), and an open session has a transport.
+    this._strategy.died(this.transport!.name);
     this._close("ping timeout");
   }
 
@@ -316,7 +317,7 @@ export class Engine implements UpgradeHost {
 
   /** @internal 3probe arrived and the old transport is paused: `5` goes first on the new one, then the rest. */
   _switch(up: Upgrade): void {
-    if (this._up !== up || this.readyState !== "open") return;
+    if (this._up !== up) return; // _close() clears _up: a closed session never switches
     this._up = undefined;
     const old = this.transport!;
     const name = up.factory.name;
