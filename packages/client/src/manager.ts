@@ -88,7 +88,8 @@ export class Manager extends Emitter<ManagerEvents> {
     super();
     this.uri = engineUri(new URL(url).origin, opts.path);
     this._reconnection = opts.reconnection !== false;
-    this._backoff = new Backoff(opts.reconnectionDelay ?? 1000, opts.reconnectionDelayMax ?? 5000, opts.randomizationFactor ?? 0.5);
+    // Backoff's defaults are socket.io-client's: 1000, 5000, 0.5.
+    this._backoff = new Backoff(opts.reconnectionDelay, opts.reconnectionDelayMax, opts.randomizationFactor);
     this._strategy = new TransportStrategy(this.uri, opts.transports, opts);
   }
 

@@ -51,9 +51,8 @@ export class TransportStrategy implements EngineStrategy {
     this.key = memoryKey(url);
     this.probeTimeout = opts.probeTimeout;
     this._crossOrigin = crossOrigin(g, url);
-    this.memory =
-      opts.memory ??
-      createTransportMemory(opts.rememberTransport === false ? { remember: false } : { storage: localStorageOf(g) });
+    // With `remember: false` the memory ignores the storage handed to it.
+    this.memory = opts.memory ?? createTransportMemory({ remember: opts.rememberTransport, storage: localStorageOf(g) });
   }
 
   rank(probes: readonly ProbeResult[]): RankingRow[] {
