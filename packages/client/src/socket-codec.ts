@@ -34,7 +34,8 @@ const hasOwn = Object.prototype.hasOwnProperty;
 
 /** Event names the API itself emits: a user may not emit them, and a peer may not send them. */
 export const isReservedEvent = (name: unknown): boolean =>
-  typeof name === "string" && /^(?:connect(?:_error)?|disconnect(?:ing)?|newListener|removeListener)$/.test(name);
+  name === "connect" || name === "connect_error" || name === "disconnect" ||
+  name === "disconnecting" || name === "newListener" || name === "removeListener";
 
 const encodeError = (what: string, cause?: unknown): ProtocolError =>
   new ProtocolError("Cannot encode Socket.IO packet: " + what, cause === undefined ? undefined : { cause });
