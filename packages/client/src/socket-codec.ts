@@ -30,6 +30,7 @@ export interface SocketDecoderOptions {
 
 /** Beyond this depth data is treated as cyclic; it also keeps our recursion far from the stack limit. */
 const MAX_DEPTH = 1000;
+const MAX_ID = Number.MAX_SAFE_INTEGER;
 const hasOwn = Object.prototype.hasOwnProperty;
 
 /** Event names the API itself emits: a user may not emit them, and a peer may not send them. */
@@ -137,12 +138,13 @@ export class SocketDecoder {
   private _pending: SocketPacket | undefined;
   private _expected = 0;
   /** Where each attachment goes: flat triples (container, key, num). */
-  private _slots: unknown[] = [];
-  private _buffers: unknown[] = [];
+  private _slots!: unknown[];
+  private _buffers!: unknown[];
 
   constructor(options: SocketDecoderOptions = {}) {
     this._max = options.maxAttachments ?? 10_000;
     this._binaryType = options.binaryType;
+    this.reset();
   }
 
   get awaitingAttachments(): boolean {
@@ -199,8 +201,8 @@ export class SocketDecoder {
     let id: number | undefined;
     if (c >= 48 && c <= 57) {
       if (type < EVENT || type === CONNECT_ERROR) fail(`ack id in a type ${type} packet`, s);
-      for (id = 0; c >= 48 && c <= 57 && id <= Number.MAX_SAFE_INTEGER; c = s.charCodeAt(++i)) id = id * 10 + (c - 48);
-      if (id > Number.MAX_SAFE_INTEGER) fail("ack id too large", s);
+      for (id = 0; c >= 48 && c <= 57 && id <= MAX_ID; c = s.charCodeAt(++i)) id = id * 10 + (c - 48);
+      if (id > MAX_ID) fail("ack id too large", s);
     }
     if (c === 45) fail(`"-" at byte ${i}: a negative ack id, or an attachment count in a type ${type} packet`, s);
     let data: unknown;
