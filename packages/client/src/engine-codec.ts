@@ -51,7 +51,7 @@ export function encodePacket(packet: EnginePacket, supportsBinary: boolean): str
   if (supportsBinary || typeof frame === "string") return frame;
   if (frame instanceof ArrayBuffer) return "b" + toBase64(new Uint8Array(frame));
   if (ArrayBuffer.isView(frame)) return "b" + toBase64(new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength));
-  throw new ProtocolError("Cannot encode Engine.IO packet: a Blob needs a binary transport (convert it to an ArrayBuffer first)");
+  throw new ProtocolError("Cannot encode Engine.IO packet: a Blob needs a binary transport (convert it to an ArrayBuffer)");
 }
 
 /**
@@ -119,8 +119,9 @@ export function decodePayload(payload: string, binaryType?: BinaryType, maxPaylo
 
 /** Hand out received binary as the caller asked: ArrayBuffer (copying only a partial view) or Node Buffer. */
 export function toBinary(data: ArrayBuffer | ArrayBufferView, binaryType?: BinaryType): ArrayBuffer | Uint8Array {
-  const buffer = data instanceof ArrayBuffer ? data : (data.buffer as ArrayBuffer);
-  const offset = data instanceof ArrayBuffer ? 0 : data.byteOffset;
+  const whole = data instanceof ArrayBuffer;
+  const buffer = whole ? data : (data.buffer as ArrayBuffer);
+  const offset = whole ? 0 : data.byteOffset;
   const length = data.byteLength;
   if (binaryType === "nodebuffer") {
     const NodeBuffer = (globalThis as { Buffer?: { isBuffer(v: unknown): boolean; from(b: ArrayBuffer, o: number, l: number): Uint8Array } }).Buffer;
