@@ -6,8 +6,7 @@
 import { ProtocolError } from "./errors.js";
 
 interface NodeBuffer {
-  from(b: ArrayBufferLike, offset: number, length: number): { toString(encoding: "base64"): string };
-  from(s: string, encoding: "base64"): Uint8Array;
+  from(b: ArrayBufferLike, offset: number, length: number): { toString(encoding: "base64"): string; write(s: string, encoding: "base64"): number };
 }
 const nodeBuffer = (): NodeBuffer | undefined => (globalThis as { Buffer?: NodeBuffer }).Buffer;
 
@@ -35,6 +34,7 @@ export function fromBase64(s: string, start = 0): Uint8Array {
   const len = body.length;
   const pad = body.charCodeAt(len - 1) === 61 ? (body.charCodeAt(len - 2) === 61 ? 2 : 1) : 0;
   const badLength = pad ? len % 4 : len % 4 === 1;
+  const size = ((len - pad) * 3) >> 2;
   if (!badLength) {
     try {
       const native = (Uint8Array as { fromBase64?: (s: string) => Uint8Array }).fromBase64;
@@ -42,14 +42,19 @@ export function fromBase64(s: string, start = 0): Uint8Array {
       const B = nodeBuffer();
       if (native) out = native.call(Uint8Array, body);
       // Buffer skips foreign characters (caught below) but reads base64url's "-" and "_" as data.
-      else if (B && !body.includes("-") && !body.includes("_")) out = B.from(body, "base64");
+      else if (B && !body.includes("-") && !body.includes("_")) {
+        // Written into an ArrayBuffer of its own: Buffer.from(string) would use the shared pool, and handing
+        // out an ArrayBuffer would then cost a copy.
+        out = new Uint8Array(size);
+        out = out.subarray(0, B.from(out.buffer, 0, size).write(body, "base64"));
+      }
       else {
         const binary = atob(body);
         out = new Uint8Array(binary.length);
         for (let i = 0; i < out.length; i++) out[i] = binary.charCodeAt(i);
       }
       // Every decoder here skips whitespace (Buffer: any foreign character): skipped input makes a shorter output.
-      if (out.length === ((len - pad) * 3) >> 2) return out;
+      if (out.length === size) return out;
     } catch {
       // malformed: explained below
     }
