@@ -5,17 +5,10 @@ import { EventEmitter } from "node:events";
 import type { BrowserContext, Page } from "playwright-core";
 import { newPage } from "../helpers/browser.js";
 
-/** An event as the SWF's receiveEvents() returns it (web-socket-js shape). */
-export interface BridgeEvent {
-  type: "open" | "close" | "error" | "message";
-  webSocketId: number;
-  readyState: number;
-  protocol?: string;
-  message?: string;
-  code?: number;
-  reason?: string;
-  wasClean?: boolean;
-}
+import type { FlashBridgeEvent } from "../../packages/flash-bridge/src/bridge-surface.js";
+
+/** An event as the SWF's receiveEvents() returns it (web-socket-js shape): the package's own type. */
+export type BridgeEvent = FlashBridgeEvent;
 
 export interface ProxyEntry {
   host: string;
