@@ -83,14 +83,19 @@ export function planConnection(
       // (upgrades are ranked above it, so the plan's other deadlines never name it): a probe's deadline, as
       // falling back is cheap. The others are dependable or last resorts: HANDSHAKE_DEADLINE_MS.
       const remembered = i === 0 ? plan.deadlines[name] : undefined;
-      const deadlineMs = remembered === undefined ? HANDSHAKE_DEADLINE_MS : floored(remembered, options);
-      return { factory: byName.get(name)!, deadlineMs };
+      const factory = byName.get(name)!;
+      const deadlineMs = remembered === undefined ? HANDSHAKE_DEADLINE_MS : floored(remembered, options) + startup(factory);
+      return { factory, deadlineMs };
     });
     return { handshake: steps, upgrades: [] };
   }
   const deadlineMs = sessionProbeDeadline(handshake.rttMs, options);
   const upgrades = upgradesFrom(rows, handshake.transport as TransportName)
     .filter((name) => handshake.upgrades.includes(name) && byName.has(name))
-    .map((name) => ({ factory: byName.get(name)!, deadlineMs }));
+    .map((name) => byName.get(name)!)
+    .map((factory) => ({ factory, deadlineMs: deadlineMs + startup(factory) }));
   return { handshake: [], upgrades };
 }
+
+/** A transport's declared start-up time (a bridge to load) extends its probe deadline: slow to start is not a hang. */
+const startup = (factory: TransportFactory): number => (isTime(factory.traits.startupMs) ? factory.traits.startupMs : 0);

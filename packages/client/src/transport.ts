@@ -18,6 +18,11 @@ export interface TransportTraits {
   readonly crossOrigin: "cors" | "none" | "postMessage" | "bridge";
   /** Can open an Engine.IO session itself (a request without `sid` answers the open packet). */
   readonly handshake: boolean;
+  /**
+   * Time the transport may need before its first byte can go out (e.g. loading a Flash bridge under Ruffle),
+   * added to its probe deadlines so that a slow start is not taken for a hang. Default 0.
+   */
+  readonly startupMs?: number;
 }
 
 /** What `probe()` may look at. It must not construct anything or touch the network. */

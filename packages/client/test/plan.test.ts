@@ -66,6 +66,15 @@ describe("planConnection: upgrades", () => {
     expect(planConnection([ws, poll], rows([ws, poll], [yes, yes]), hs("polling", ["websocket"], 10_000)).upgrades[0]!.deadlineMs).toBe(10_000);
   });
 
+  it("adds a transport's declared start-up time (a bridge to load) to its probe deadlines, upgrade or direct", () => {
+    const flash = fakeFactory("flashsocket", { ...DUPLEX, crossOrigin: "bridge", startupMs: 6000 });
+    const r = rows([flash, ws, poll], [yes, yes, yes]);
+    const p = planConnection([flash, ws, poll], r, hs("polling", ["websocket", "flashsocket"], 400));
+    expect(p.upgrades.map((s) => [s.factory.name, s.deadlineMs])).toEqual([["flashsocket", 9000], ["websocket", 3000]]);
+    const memory: MemoryRecords = { flashsocket: { last: "ok", at: NOW - 1000, failures: 0, rttMs: 400 } };
+    expect(plan([flash, poll], [yes, yes], memory).handshake[0]).toMatchObject({ factory: flash, deadlineMs: 9000 });
+  });
+
   it("never goes below the session floor, and a fixed probeTimeout wins", () => {
     const r = rows([ws, poll], [yes, yes]);
     expect(planConnection([ws, poll], r, hs("polling", ["websocket"], 1)).upgrades[0]!.deadlineMs).toBe(MIN_SESSION_PROBE_DEADLINE_MS);

@@ -49,10 +49,16 @@ type FlashNavigator = {
   mimeTypes?: { namedItem?(name: string): { enabledPlugin?: unknown } | null };
 };
 
+/**
+ * Embedding bridge.swf costs a player start (Ruffle: ~1.5–6 s on a busy machine) before the first frame: probe
+ * deadlines get this much on top, so the start is not mistaken for a hang (a handed-in bridge is ready: nothing).
+ */
+const BRIDGE_STARTUP_MS = 6_000;
+
 export function flashBridge(options: FlashBridgeOptions = {}): TransportFactory {
   return {
     name: "flashsocket",
-    traits,
+    traits: options.bridge ? traits : { ...traits, startupMs: BRIDGE_STARTUP_MS },
     probe(env: ProbeEnv): ProbeResult {
       if (options.bridge) return { supported: true, reason: "bridge object passed in options" };
       const g = env.global;

@@ -96,7 +96,10 @@ describe("flashBridge() probe", () => {
   });
   it("has the flashsocket traits", () => {
     expect(flashBridge().name).toBe("flashsocket");
-    expect(flashBridge().traits).toEqual({ duplex: true, streaming: false, binary: false, crossOrigin: "bridge", handshake: true });
+    const base = { duplex: true, streaming: false, binary: false, crossOrigin: "bridge", handshake: true };
+    // Embedding bridge.swf needs a player start, which probe deadlines allow for; a handed-in bridge is ready.
+    expect(flashBridge().traits).toEqual({ ...base, startupMs: 6000 });
+    expect(flashBridge({ bridge: {} as never }).traits).toEqual(base);
   });
 });
 
