@@ -9,11 +9,12 @@ import { runInNewContext } from "node:vm";
 import { Server } from "@omnio/server";
 import { listen, recordingLogger, waitFor } from "../../packages/server/test/helpers.js";
 import { newPage } from "../helpers/browser.js";
+import { assertBuilt } from "../helpers/built.js";
 
 const OMNIO = new URL("../../packages/omnio/", import.meta.url);
 const file = (name: string) => new URL(`dist/${name}`, OMNIO);
 const MIN = file("omnio.min.js");
-const built = existsSync(MIN) && existsSync(file("omnio.js"));
+assertBuilt(MIN, file("omnio.js"));
 const cleanups: Array<() => unknown> = [];
 afterEach(async () => {
   for (const c of cleanups.splice(0).reverse()) await c();
@@ -66,7 +67,7 @@ async function startSeedServer() {
   return { url, http, answers };
 }
 
-describe.skipIf(!built)("the CDN script in Chromium", () => {
+describe("the CDN script in Chromium", () => {
   it("is what @omnio/server serves at /socket.io/socket.io.js, with a source map it can also serve", async () => {
     const { url } = await startSeedServer();
     const res = await fetch(`${url}/socket.io/socket.io.js`);
@@ -102,7 +103,7 @@ describe.skipIf(!built)("the CDN script in Chromium", () => {
   }
 });
 
-describe.skipIf(!built)("the CDN files", () => {
+describe("the CDN files", () => {
   const pkg = JSON.parse(readFileSync(new URL("package.json", OMNIO), "utf8")) as Record<string, unknown>;
 
   it("are built with source maps, and unpkg/jsdelivr point at the minified one", () => {

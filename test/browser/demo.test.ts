@@ -3,7 +3,6 @@
 // the fallback under "network weather", and messages written offline delivered after the reconnection.
 // Screenshots for the README (demo/screenshots/) are written only with OMNIO_SCREENSHOTS=1.
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { existsSync } from "node:fs";
 import { createHash } from "node:crypto";
 import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
@@ -11,9 +10,10 @@ import { io as ioc, type Socket as ClientSocket } from "socket.io-client";
 import { startDemo, type Demo } from "../../demo/server.mjs";
 import { newPage } from "../helpers/browser.js";
 import { until, waitFor } from "../helpers/wait.js";
+import { assertBuilt } from "../helpers/built.js";
 
 const UMD = fileURLToPath(new URL("../../packages/omnio/dist/omnio.min.js", import.meta.url));
-const RUFFLE = existsSync(fileURLToPath(new URL("../../node_modules/@ruffle-rs/ruffle/ruffle.js", import.meta.url)));
+const RUFFLE_JS = fileURLToPath(new URL("../../node_modules/@ruffle-rs/ruffle/ruffle.js", import.meta.url));
 const SHOTS = process.env.OMNIO_SCREENSHOTS === "1";
 const shot = (name: string) => fileURLToPath(new URL(`../../demo/screenshots/${name}`, import.meta.url));
 
@@ -112,7 +112,9 @@ function delivered(page: Page, text: string, ms = DELIVERY_MS) {
 
 const history = (page: Page) => page.$$eval("#history li", (lis) => lis.map((li) => li.textContent ?? ""));
 
-describe.skipIf(!existsSync(UMD))("the demo", () => {
+assertBuilt(UMD, RUFFLE_JS);
+
+describe("the demo", () => {
   it("serves the seed example at /example", async () => {
     const res = await fetch(`${demo.url}/example`);
     expect(res.status).toBe(200);
@@ -123,7 +125,7 @@ describe.skipIf(!existsSync(UMD))("the demo", () => {
     const alice = await openChat("alice");
     const bob = await openChat("bob");
     await alice.page.waitForFunction(() => document.getElementById("members")?.textContent?.includes("bob"), undefined, { timeout: DELIVERY_MS });
-    const transports = ["websocket", "flashsocket", "xhr-multipart", "htmlfile", "polling", "jsonp"].filter((t) => RUFFLE || t !== "flashsocket");
+    const transports = ["websocket", "flashsocket", "xhr-multipart", "htmlfile", "polling", "jsonp"];
     for (const name of transports) {
       const ms = name === "flashsocket" ? FLASH_MS : CONNECT_MS;
       for (const c of [alice, bob]) await c.page.click(`#ranking li[data-transport="${name}"] button.only`);
@@ -226,7 +228,7 @@ describe.skipIf(!existsSync(UMD))("the demo", () => {
     await connectedOn(alice.page, "websocket", CONNECT_MS);
 
     await alice.page.check("#weather-no-websocket");
-    const fallbacks = RUFFLE ? ["flashsocket", "xhr-multipart"] : ["xhr-multipart"];
+    const fallbacks = ["flashsocket", "xhr-multipart"];
     const landed = await connectedOn(alice.page, fallbacks, FLASH_MS);
     expect(fallbacks).toContain(landed);
     // Remembering that websocket worked, omnio may try it first as the handshake (no upgradeError then): either

@@ -4,12 +4,12 @@
 // polling only; and a page whose window.WebSocket was deleted still connects. (The seed example on a bare server,
 // in Node and Chromium, is test/server/seed-example.test.ts; the chat UI is test/browser/demo.test.ts.)
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { Page } from "playwright-core";
 import { startDemo, type Demo } from "../../demo/server.mjs";
 import { newPage } from "../helpers/browser.js";
 import { until } from "../helpers/wait.js";
+import { assertBuilt } from "../helpers/built.js";
 
 const UMD = fileURLToPath(new URL("../../packages/omnio/dist/omnio.min.js", import.meta.url));
 const DEADLINE = 15_000;
@@ -68,7 +68,9 @@ function forced(page: Page, transports: string[], marker: string) {
 /** Transport names of the server's Engine.IO sessions. */
 const serverTransports = () => [...(demo.io.engine.clients.values() as Iterable<{ transport: string }>)].map((c) => c.transport);
 
-describe.skipIf(!existsSync(UMD))("npm start in Chromium", () => {
+assertBuilt(UMD);
+
+describe("npm start in Chromium", () => {
   it("the seed example page: news arrives, the answer is logged by the server, the client ends on websocket", async () => {
     const { page, errors } = await examplePage();
     expect(await page.textContent("#log")).toContain('news: {"hello":"world"}');

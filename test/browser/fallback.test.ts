@@ -7,7 +7,6 @@
 // Each test gets a fresh proxy (a fresh origin, so fresh transport memory) and a fresh browser context.
 // Build first: OMNIO_PACKAGES=client,omnio npm run build (the UMD bundles every transport).
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
-import { existsSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import { Server, type Socket as ServerSocket } from "@omnio/server";
@@ -15,6 +14,7 @@ import type { RankingRow } from "@omnio/client";
 import { newPage } from "../helpers/browser.js";
 import { startStaticServer, type Route, type StaticServer } from "../helpers/static-server.js";
 import { startFaultProxy, type FaultProxy, type FaultScenario } from "../harness/fault-proxy.js";
+import { assertBuilt } from "../helpers/built.js";
 
 const UMD = fileURLToPath(new URL("../../packages/omnio/dist/omnio.min.js", import.meta.url));
 const DEADLINE = 15_000;
@@ -142,7 +142,9 @@ function expectExactlyOnce(got: string[], tags: string[], n = 5): void {
 const row = (ranking: RankingRow[], name: string) => ranking.find((r) => r.name === name)!;
 const handshakeOf = (log: LogEntry[]) => log.find((l) => l.e === "transport" && l.reason === "handshake")?.name;
 
-describe.skipIf(!existsSync(UMD))("fallback behind a faulty network (Chromium, io() defaults, @omnio/server)", () => {
+assertBuilt(UMD);
+
+describe("fallback behind a faulty network (Chromium, io() defaults, @omnio/server)", () => {
   it("WebSocket refused (403): ends on xhr-multipart, the websocket row says it failed", async () => {
     const proxy = await proxied({ refuseWebSocket: 403 });
     const { page, errors } = await openPage(proxy.origin);

@@ -1,7 +1,6 @@
 // The `npm start` example (demo/seed-example): in Node with the real socket.io-client, and in Chromium with
 // the page loading `/socket.io/socket.io.js` from the server as the seed's README example does.
 import { afterEach, describe, expect, it } from "vitest";
-import { existsSync } from "node:fs";
 import { createServer } from "node:http";
 import { fileURLToPath } from "node:url";
 import { io as ioc } from "socket.io-client";
@@ -10,6 +9,7 @@ import { Server } from "@omnio/server";
 import { attachSeedExample, seedPage } from "../../demo/seed-example/app.mjs";
 import { listen, recordingLogger, until, waitFor } from "../../packages/server/test/helpers.js";
 import { newPage } from "../helpers/browser.js";
+import { assertBuilt } from "../helpers/built.js";
 
 const UMD = fileURLToPath(new URL("../../packages/omnio/dist/omnio.min.js", import.meta.url));
 const cleanups: Array<() => unknown> = [];
@@ -40,7 +40,8 @@ describe("the seed example", () => {
     await until(() => lines.some((l) => /^disconnect .+: client namespace disconnect$/.test(l)), 5000, "the disconnect log");
   });
 
-  it.skipIf(!existsSync(UMD))("runs in Chromium with the served client script", async () => {
+  it("runs in Chromium with the served client script", async () => {
+    assertBuilt(UMD);
     const { url, lines } = await startDemo();
     const { context, page, errors } = await newPage();
     cleanups.push(() => context.close());
