@@ -1,16 +1,45 @@
-// The Engine.IO v4 session, transport-agnostic: handshake (with fallback to the next transport), server-driven
-// heartbeat, write buffer (maxPayload-sized batches on half-duplex transports), close, and the one generic
-// upgrade procedure for any pair of transports. The plan (which transport, which upgrades) comes from plan.ts.
+// The Engine.IO v4 session, transport-agnostic: handshake (falling back to the next transport), server-driven
+// heartbeat, write buffer (maxPayload-sized batches on half-duplex transports), close. Ranking, memory and
+// upgrades are not here: a strategy (transport-strategy.ts, opt-in) plans the handshake and drives upgrades
+// through the `@internal` hooks below, so a bundle without one carries none of it.
 // @see https://github.com/socketio/engine.io-protocol#sessions  and  ../../../../shared/PROTOCOL.md §1
 
 import type { BinaryData, EnginePacket } from "./engine-codec.js";
 import { ProtocolError, TimeoutError, TransportError } from "./errors.js";
-import { HANDSHAKE_DEADLINE_MS, planConnection, type HandshakeStep, type UpgradeStep } from "./plan.js";
+import type { RankingRow } from "./ranking.js";
 import type { TransportOutcome } from "./transport-memory.js";
-import { crossOrigin, staticStrategy, type EngineStrategy } from "./transport-strategy.js";
-import type { ProbeResult, Transport, TransportFactory, TransportName, TransportSink, TransportTraits } from "./transport.js";
-import { Upgrade, type UpgradeHost } from "./upgrade.js";
+import type { ProbeResult, Transport, TransportFactory, TransportName, TransportSink } from "./transport.js";
 import { batchLength } from "./write-batch.js";
+
+/** A handshake attempt: the transport, and how long it may hang silently before the next one is tried. */
+export interface HandshakeStep {
+  readonly factory: TransportFactory;
+  readonly deadlineMs: number;
+}
+
+export interface HandshakeInfo {
+  /** Wire name of the transport that carried the handshake. */
+  readonly transport: string;
+  /** The server's `upgrades` list from the open packet. */
+  readonly upgrades: readonly string[];
+  /** Time from opening the transport to the open packet: the live RTT measurement. */
+  readonly rttMs: number;
+}
+
+/** A failed handshake attempt: the transport, what kind of failure, the error. */
+export type HandshakeFailure = [TransportName, TransportOutcome, TransportError];
+
+/** What the Engine needs from a strategy (ranking, memory, upgrades). */
+export interface EngineStrategy {
+  /** The transports ranked best first for these static probes (same order as the user's transports). */
+  rank(probes: readonly ProbeResult[]): RankingRow[];
+  /** The handshake attempts, in order. */
+  handshake(probes: readonly ProbeResult[]): HandshakeStep[];
+  /** The session opened after `failed` attempts; may return what starts the upgrades once `open` is out. */
+  opened(engine: Engine, info: HandshakeInfo, failed: readonly HandshakeFailure[]): (() => void) | void;
+  /** The transport carrying an open session died (error or silence). */
+  died(name: TransportName): void;
+}
 
 export interface EngineOptions {
   readonly transports: readonly TransportFactory[];
@@ -18,7 +47,7 @@ export interface EngineOptions {
   readonly withCredentials?: boolean;
   readonly extraHeaders?: Record<string, string>;
   readonly global?: typeof globalThis;
-  /** Ranking and outcome memory (the Manager's); without one: static probes in the user's order, nothing kept. */
+  /** Without one: the supported transports in the user's order, no upgrades, nothing remembered. */
   readonly strategy?: EngineStrategy;
 }
 
@@ -43,9 +72,10 @@ export interface EngineHandler {
 
 /** How long a closing session may wait for its last packets (close packet included) to be written. */
 const LINGER_MS = 1000;
-export { HANDSHAKE_DEADLINE_MS };
+/** A handshake that hangs this long moves on to the next candidate (the last one gets the connect timeout). */
+export const HANDSHAKE_DEADLINE_MS = 10_000;
 
-export class Engine implements UpgradeHost {
+export class Engine {
   readyState: "opening" | "open" | "closed" = "opening";
   /** Session id once the handshake arrived. */
   id: string | undefined;
@@ -53,40 +83,37 @@ export class Engine implements UpgradeHost {
   transport: Transport | undefined;
   /** Static probe result per user transport (same order), set by `open()`. */
   probes: ProbeResult[] = [];
+  /** @internal An upgrade in progress (the strategy's), cancelled when the session closes. */
+  _up: { cancel(): void } | undefined;
+  /** @internal The current transport is pausing for an upgrade: writes are held. */
+  _pausing = false;
   private _wb: EnginePacket[] = [];
-  /** The current transport's traits (its factory's). Fields below without an initializer are set before use. */
-  private _traits!: TransportTraits;
+  private _factory!: TransportFactory;
   /** Writes held while a Blob is read for a text transport. */
   private _reading?: boolean;
-  /** The heartbeat deadline; before the handshake, the handshake attempt's deadline. */
-  private _pingTimer: ReturnType<typeof setTimeout> | undefined;
-  private _pingDeadline!: number;
-  private _lingerTimer: ReturnType<typeof setTimeout> | undefined;
+  /** The heartbeat timer; before the handshake, the attempt's deadline. */
+  private _timer: ReturnType<typeof setTimeout> | undefined;
+  private _deadline!: number;
+  private _linger: ReturnType<typeof setTimeout> | undefined;
   private _queue!: HandshakeStep[];
-  /**
-   * Handshake failures of this attempt: each error goes into the aggregate when all fail; the outcomes are
-   * remembered only if some transport then opens the session.
-   */
-  private _failed: Array<[TransportName, TransportOutcome, TransportError]> = [];
+  /** This attempt's handshake failures: the aggregate error's parts, or the strategy's to remember. */
+  private _failed: HandshakeFailure[] = [];
   private _started!: number;
-  private _upgrades!: UpgradeStep[];
-  private _up: Upgrade | undefined;
-  private _upStarted!: number;
-  private readonly _strategy: EngineStrategy;
 
   constructor(
     /** Engine.IO endpoint with trailing slash: `https://host/socket.io/`. */
     readonly base: string,
     private readonly _opts: EngineOptions,
-    private readonly _h: EngineHandler,
-  ) {
-    this._strategy = _opts.strategy ?? staticStrategy(_opts.transports);
-  }
+    /** @internal */
+    readonly _h: EngineHandler,
+  ) {}
 
   open(): void {
-    this.probes = probeTransports(this._opts.transports, this.base, this._opts.global);
-    const rows = this._strategy.rank(this.probes);
-    this._queue = planConnection(this._opts.transports, rows, undefined, this._strategy).handshake.slice();
+    const probes = (this.probes = probeTransports(this._opts.transports, this.base, this._opts.global));
+    const s = this._opts.strategy;
+    this._queue = s
+      ? s.handshake(probes)
+      : this._opts.transports.filter((_, i) => probes[i]!.supported).map((factory) => ({ factory, deadlineMs: HANDSHAKE_DEADLINE_MS }));
     this._next();
   }
 
@@ -102,16 +129,14 @@ export class Engine implements UpgradeHost {
    */
   alive(): boolean {
     if (this.readyState !== "open") return false;
-    if (Date.now() > this._pingDeadline) {
-      this._pingTimeout();
-      return false;
-    }
-    return true;
+    if (Date.now() <= this._deadline) return true;
+    this._pingTimeout();
+    return false;
   }
 
   /** The current transport would take a packet now (nothing queued ahead, not busy, not pausing). */
   writable(): boolean {
-    return !!this.transport?.writable && !this._wb.length && !this._up?.pausing && !this._reading;
+    return !!this.transport?.writable && !this._wb.length && !this._pausing && !this._reading;
   }
 
   /**
@@ -121,7 +146,7 @@ export class Engine implements UpgradeHost {
   close(reason = "forced close", error?: Error): void {
     if (this.readyState === "open" && !error) {
       this._wb.push({ type: "close" });
-      this._lingerTimer = setTimeout(() => this._release(), LINGER_MS);
+      this._linger = setTimeout(() => this._release(), LINGER_MS);
     }
     this._close(reason, error);
   }
@@ -130,78 +155,71 @@ export class Engine implements UpgradeHost {
     const step = this._queue.shift();
     if (!step) {
       const errors = this._failed.map((f) => f[2]);
-      const what = errors.length ? "every transport failed" : "no supported transport";
       const reasons = this.probes.map((p, i) => `${this._opts.transports[i]!.name}: ${p.reason}`).join("; ");
-      const error = new TransportError(`Failed to connect to ${this.base}: ${what} (${reasons})`, undefined, {
-        errors,
-        cause: errors[errors.length - 1],
-      });
+      const error = new TransportError(
+        `Failed to connect to ${this.base}: ${errors.length ? "every transport failed" : "no supported transport"} (${reasons})`,
+        undefined,
+        { errors, cause: errors[errors.length - 1] },
+      );
       // Never from inside open(): whoever opened us may not be listening yet.
       return queueMicrotask(() => this._close("transport error", error));
     }
     const f = step.factory;
+    const t = this._create(f);
+    this._use(f, t);
     this._started = Date.now();
-    const t = this._use(f, this._create(f));
-    clearTimeout(this._pingTimer);
-    if (this._queue.length) {
-      // A silent hang is a failure too, when something else could be tried.
-      this._pingTimer = setTimeout(() => {
+    clearTimeout(this._timer);
+    // A silent hang is a failure too, when something else could be tried.
+    if (this._queue.length)
+      this._timer = setTimeout(() => {
         if (this.transport !== t || this.readyState !== "opening") return;
         this.transport = undefined;
         t.close();
         const cause = new TimeoutError(`no open packet within ${step.deadlineMs} ms`);
         // A stream that never delivers its open packet is as buffered as a late probe.
-        this._failed.push([
-          f.name,
-          f.traits.streaming ? "buffered" : "timeout",
-          new TransportError(`Failed to open ${f.name} to ${this.base}: ${cause.message}`, f.name, { cause }),
-        ]);
-        this._next();
+        this._fail(f, f.traits.streaming ? "buffered" : "timeout", cause.message, cause);
       }, step.deadlineMs);
-    }
     t.open();
   }
 
-  private _use(f: TransportFactory, t: Transport): Transport {
-    this.transport = t;
-    this._traits = f.traits;
-    return t;
+  /** A handshake attempt failed: on to the next one at once. */
+  private _fail(f: TransportFactory, outcome: TransportOutcome, reason: string, cause?: unknown): void {
+    const error = cause instanceof TransportError ? cause : new TransportError(`Failed to open ${f.name} to ${this.base}: ${reason}`, f.name, { cause });
+    this._failed.push([f.name, outcome, error]);
+    this._next();
   }
 
-  private _create(f: TransportFactory): Transport {
-    // The sink routes by identity: events from a transport that is neither current nor the upgrade
-    // candidate (dropped, closed, superseded) are ignored, as the contract promises.
+  /** @internal Make `f` the current transport (handshake, or an upgrade's switch). */
+  _use(f: TransportFactory, t: Transport): void {
+    this.transport = t;
+    this._factory = f;
+  }
+
+  /**
+   * @internal A transport of this session. Its events count while it is the current transport; before that
+   * (an upgrade candidate) they go to `side`; from a dropped or superseded one they are ignored.
+   */
+  _create(f: TransportFactory, side?: TransportSink): Transport {
     let t: Transport | undefined;
-    const cand = () => (t && t === this._up?.transport ? this._up : undefined);
+    const mine = () => !!t && t === this.transport;
     const sink: TransportSink = {
-      onOpen: () => cand()?.onOpen(),
+      onOpen: () => mine() || side?.onOpen(),
       onPacket: (p) => {
-        const up = cand();
-        if (up) up.onPacket(p);
-        else if (t && t === this.transport && this.readyState !== "closed") this._onPacket(t, p);
+        if (!mine()) side?.onPacket(p);
+        else if (this.readyState !== "closed") this._onPacket(t!, p);
       },
       onDrain: () => {
-        if (t !== this.transport) return;
+        if (!mine()) return;
         if (this.readyState === "closed" && !this._wb.length) this._release();
         else this._flush();
       },
       onClose: (reason, error) => {
-        const up = cand();
-        if (up) up.onClose(reason, error);
-        else if (t === this.transport) {
-          if (this.readyState === "closed") return this._release();
-          this.transport = undefined;
-          if (this.readyState === "open") {
-            if (error) this._strategy.died(f.name);
-            return this._close(error ? "transport error" : "transport close", error);
-          }
-          this._failed.push([
-            f.name,
-            "failed",
-            error instanceof TransportError ? error : new TransportError(`Failed to open ${f.name} to ${this.base}: ${reason}`, f.name, { cause: error }),
-          ]);
-          this._next(); // a failed handshake moves on at once
-        }
+        if (!mine()) return side?.onClose(reason, error);
+        if (this.readyState === "closed") return this._release();
+        this.transport = undefined;
+        if (this.readyState === "opening") return this._fail(f, "failed", reason, error);
+        if (error) this._opts.strategy?.died(f.name);
+        this._close(error ? "transport error" : "transport close", error);
       },
     };
     const o = this._opts;
@@ -224,16 +242,12 @@ export class Engine implements UpgradeHost {
   private _onPacket(t: Transport, p: EnginePacket): void {
     // Before the open packet nothing else means anything; after it, a second one is ignored.
     if (this.readyState === "opening") return p.type === "open" ? this._onHandshake(t, p.data) : undefined;
-    switch (p.type) {
-      case "message":
-        return this._h.onMessage(p.data ?? "");
-      case "ping":
-        this._resetPing();
-        this._wb.push({ type: "pong" });
-        return this._flush();
-      case "close":
-        return this._close("transport close");
-    }
+    if (p.type === "message") return this._h.onMessage(p.data ?? "");
+    if (p.type === "close") return this._close("transport close");
+    if (p.type !== "ping") return;
+    this._resetPing();
+    this._wb.push({ type: "pong" });
+    this._flush();
   }
 
   private _onHandshake(t: Transport, data: EnginePacket["data"]): void {
@@ -253,105 +267,78 @@ export class Engine implements UpgradeHost {
     this.handshake = hs;
     this.readyState = "open";
     this._resetPing();
-    const info = { transport: t.name, upgrades: hs.upgrades, rttMs: Date.now() - this._started };
-    // Something opened, so the failures before it were the transports', not the server's or the network's.
-    for (const [name, outcome] of this._failed.splice(0)) this._strategy.record(name, outcome);
-    this._strategy.record(t.name, "ok", info.rttMs);
-    const rows = this._strategy.rank(this.probes);
-    this._upgrades = planConnection(this._opts.transports, rows, info, this._strategy).upgrades.slice();
+    const upgrade = this._opts.strategy?.opened(this, { transport: t.name, upgrades: hs.upgrades, rttMs: Date.now() - this._started }, this._failed.splice(0));
     this._h.onTransport(t.name, null, "handshake");
     if (this.readyState !== "open") return;
     this._h.onOpen();
     if (this.readyState !== "open") return;
     this._flush();
-    this._upgradeNext();
+    upgrade?.();
   }
 
   private _resetPing(): void {
-    clearTimeout(this._pingTimer);
+    clearTimeout(this._timer);
     const ms = this.handshake!.pingInterval + this.handshake!.pingTimeout;
-    this._pingDeadline = Date.now() + ms;
-    this._pingTimer = setTimeout(() => this._pingTimeout(), ms);
+    this._deadline = Date.now() + ms;
+    this._timer = setTimeout(() => this._pingTimeout(), ms);
   }
 
   /** Silence past the heartbeat deadline: the transport died without saying so. */
   private _pingTimeout(): void {
     // Only reached while open (alive() checks, _close clears the timer), and an open session has a transport.
-    this._strategy.died(this.transport!.name);
+    this._opts.strategy?.died(this.transport!.name);
     this._close("ping timeout");
   }
 
-  private _flush(): void {
+  /** @internal Write what is queued, if the transport takes it now. */
+  _flush(): void {
     const t = this.transport;
     const wb = this._wb;
-    if (!t || this._up?.pausing || this._reading || !wb.length || !t.writable || this.readyState === "opening") return;
-    if (!this._traits.binary) {
-      // Text transports can't carry a Blob: read it first, holding later packets so order is kept.
-      const B = globalThis.Blob;
-      const p = B && wb.find((p) => p.data instanceof B);
-      if (p) {
-        this._reading = true;
-        (p.data as Blob).arrayBuffer().then(
-          (ab) => {
-            p.data = ab;
-            this._reading = false;
-            this._flush();
-          },
-          (e: unknown) => this._close("transport error", new TransportError(`Failed to read a Blob for ${t.name}`, t.name, { cause: e })),
-        );
-        return;
-      }
+    if (!t || this._pausing || this._reading || !wb.length || !t.writable || this.readyState === "opening") return;
+    const traits = this._factory.traits;
+    // Text transports can't carry a Blob: read it first, holding later packets so order is kept.
+    const B = globalThis.Blob;
+    const p = !traits.binary && B && wb.find((p) => p.data instanceof B);
+    if (p) {
+      this._reading = true;
+      (p.data as Blob).arrayBuffer().then(
+        (ab) => {
+          p.data = ab;
+          this._reading = false;
+          this._flush();
+        },
+        (e: unknown) => this._close("transport error", new TransportError(`Failed to read a Blob for ${t.name}`, t.name, { cause: e })),
+      );
+      return;
     }
     // Packets are only queued once open (send() callers check alive()), so the handshake is known here.
-    const n = this._traits.duplex ? wb.length : batchLength(wb, this.handshake!.maxPayload);
+    const n = traits.duplex ? wb.length : batchLength(wb, this.handshake!.maxPayload);
     t.send(n === wb.length ? ((this._wb = []), wb) : wb.splice(0, n));
   }
 
-  private _upgradeNext(): void {
-    const step = this._upgrades.shift();
-    if (!step || this.readyState !== "open") return;
-    this._up = new Upgrade(step.factory, this._create(step.factory), this);
-    this._upStarted = Date.now();
-    this._up.start(step.deadlineMs);
-  }
-
-  /** @internal 3probe arrived and the old transport is paused: `5` goes first on the new one, then the rest. */
-  _switch(up: Upgrade): void {
-    if (this._up !== up) return; // _close() clears _up: a closed session never switches
-    this._up = undefined;
+  /** @internal An upgrade's probe succeeded and the old transport is paused: `5` goes first on the new one. */
+  _switch(f: TransportFactory, t: Transport): void {
     const old = this.transport!;
-    const name = up.factory.name;
+    this._up = undefined;
+    this._pausing = false;
     this._wb.unshift({ type: "upgrade" });
-    this._use(up.factory, up.transport);
+    this._use(f, t);
     old.close();
-    this._upgrades = [];
-    this._strategy.record(name, "ok", Date.now() - this._upStarted);
-    this._h.onUpgrade(name, old.name);
-    this._h.onTransport(name, old.name, "upgrade");
+    this._h.onUpgrade(f.name, old.name);
+    this._h.onTransport(f.name, old.name, "upgrade");
     this._flush();
   }
 
   /** @internal */
-  _upgradeFailed(up: Upgrade, error: Error): void {
-    if (this._up !== up) return;
-    this._up = undefined;
-    // A streaming probe that misses its deadline is the signature of a buffering proxy.
-    const late = error instanceof TimeoutError;
-    this._strategy.record(up.factory.name, late ? (up.factory.traits.streaming ? "buffered" : "timeout") : "failed");
-    this._h.onUpgradeError(up.factory.name, error);
-    // Failing after the old transport paused leaves nothing to resume on: end the session, reconnect decides.
-    if (up.pausing) return this._close("transport error", error);
-    this._upgradeNext();
-  }
-
-  private _close(reason: string, error?: Error): void {
+  _close(reason: string, error?: Error): void {
     if (this.readyState === "closed") return;
     this.readyState = "closed";
-    clearTimeout(this._pingTimer);
+    clearTimeout(this._timer);
     const up = this._up;
     this._up = undefined;
+    this._pausing = false;
     up?.cancel();
-    if (this._lingerTimer) {
+    if (this._linger) {
       this._flush();
       if (!this._wb.length && this.transport?.writable) this._release();
     } else this._release();
@@ -360,7 +347,7 @@ export class Engine implements UpgradeHost {
 
   /** Let go of the transport for good. */
   private _release(): void {
-    clearTimeout(this._lingerTimer);
+    clearTimeout(this._linger);
     const t = this.transport;
     this.transport = undefined;
     this._wb = [];
@@ -379,4 +366,13 @@ export function probeTransports(transports: readonly TransportFactory[], base: s
       return { supported: false, reason: `probe failed: ${(e as Error)?.message ?? e}` };
     }
   });
+}
+
+/** The page's origin differs from `url`'s. */
+export function crossOrigin(g: typeof globalThis, url: URL): boolean {
+  try {
+    return !!g.location && g.location.origin !== url.origin;
+  } catch {
+    return true; // a location we may not read belongs to another origin
+  }
 }

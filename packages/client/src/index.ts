@@ -42,7 +42,7 @@ export {
   type DecorateAcknowledgements,
 } from "./socket.js";
 export type { EventsMap, DefaultEventsMap, EventNames, EventParams } from "./emitter.js";
-export { Engine, type EngineOptions, type EngineHandler, type Handshake } from "./engine.js";
+export { Engine, probeTransports, type EngineOptions, type EngineHandler, type Handshake, type HandshakeFailure } from "./engine.js";
 export {
   planConnection,
   sessionProbeDeadline,
@@ -54,5 +54,6 @@ export {
   type UpgradeStep,
   type PlanOptions,
 } from "./plan.js";
-export { TransportStrategy, type EngineStrategy, type TransportStrategyOptions } from "./transport-strategy.js";
+export { TransportStrategy, ranked, type EngineStrategy, type TransportStrategyOptions } from "./transport-strategy.js";
+export { runUpgrades, type UpgradeRecord } from "./upgrade.js";
 export { Backoff } from "./backoff.js";

@@ -4,10 +4,9 @@
 
 import { Backoff } from "./backoff.js";
 import { Emitter, rethrow } from "./emitter.js";
-import { Engine, probeTransports } from "./engine.js";
+import { Engine, probeTransports, type EngineStrategy } from "./engine.js";
 import { TimeoutError, TransportError } from "./errors.js";
 import type { RankingRow } from "./ranking.js";
-import { TransportStrategy } from "./transport-strategy.js";
 import { encodeSocketPacket, SocketDecoder, type SocketPacket } from "./socket-codec.js";
 import { Socket, type SocketOptions } from "./socket.js";
 import type { TransportFactory, TransportName } from "./transport.js";
@@ -40,6 +39,12 @@ export interface ManagerOptions {
   rememberTransport?: boolean;
   /** A fixed deadline (ms) for each upgrade probe and remembered direct handshake, instead of the RTT-derived one. */
   probeTimeout?: number;
+  /**
+   * How transports are chosen: `ranked` (from `@omnio/client`, the `omnio` preset's default) ranks them by probes,
+   * memory and RTT, handshakes on the most dependable and upgrades. Without one: the supported transports in
+   * the given order, each tried when the one before fails, no upgrades (`rememberTransport`/`probeTimeout` unused).
+   */
+  strategy?: (uri: string, opts: ManagerOptions) => EngineStrategy;
 }
 
 export interface TransportEvent {
@@ -77,8 +82,8 @@ export class Manager extends Emitter<ManagerEvents> {
   private _timer: ReturnType<typeof setTimeout> | undefined;
   private _openTimer: ReturnType<typeof setTimeout> | undefined;
   private _decoder = new SocketDecoder();
-  /** Ranking, memory and this Manager's transport deaths, shared by all its sessions. */
-  private _strategy: TransportStrategy;
+  /** Ranking, memory and this Manager's transport deaths, shared by all its sessions (opt-in). */
+  private _strategy: EngineStrategy | undefined;
 
   constructor(
     /** Any URL on the server (only its origin is used), e.g. `https://example.com`. */
@@ -90,7 +95,7 @@ export class Manager extends Emitter<ManagerEvents> {
     this._reconnection = opts.reconnection !== false;
     // Backoff's defaults are socket.io-client's: 1000, 5000, 0.5.
     this._backoff = new Backoff(opts.reconnectionDelay, opts.reconnectionDelayMax, opts.randomizationFactor);
-    this._strategy = new TransportStrategy(this.uri, opts.transports, opts);
+    this._strategy = opts.strategy?.(this.uri, opts);
   }
 
   /** Wire name of the transport carrying the session now, or null. */
@@ -112,11 +117,17 @@ export class Manager extends Emitter<ManagerEvents> {
   }
 
   /**
-   * One row per transport, best first, as the next connection would rank them: static probe, this origin's
-   * memory (last outcome, smoothed RTT) and the transports that died during this Manager's sessions.
+   * One row per transport, best first, as the next connection would rank them: static probe and, with the
+   * `ranked` strategy, this origin's memory (last outcome, smoothed RTT) and this Manager's transport deaths.
    */
   ranking(): RankingRow[] {
-    return this._strategy.rank(probeTransports(this.opts.transports, this.uri, this.opts.global));
+    const t = this.opts.transports;
+    const probes = probeTransports(t, this.uri, this.opts.global);
+    if (this._strategy) return this._strategy.rank(probes);
+    // Without a strategy the order is the user's: supported ones first, scored by position.
+    return t
+      .map((f, i) => ({ name: f.name, supported: probes[i]!.supported, reason: probes[i]!.reason, score: probes[i]!.supported ? t.length - i : 0, last: null, rttMs: null }))
+      .sort((a, b) => b.score - a.score);
   }
 
   /** The Socket for `nsp`, created (and connected unless `autoConnect: false`) on first use. */

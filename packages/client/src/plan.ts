@@ -8,21 +8,9 @@ import { isTime } from "./transport-memory-format.js";
 import { planFromRanking, upgradesFrom } from "./ranking-plan.js";
 import type { RankingRow } from "./ranking.js";
 import type { TransportFactory, TransportName } from "./transport.js";
+import { HANDSHAKE_DEADLINE_MS, type HandshakeInfo, type HandshakeStep } from "./engine.js";
 
-export interface HandshakeInfo {
-  /** Wire name of the transport that carried the handshake. */
-  readonly transport: string;
-  /** The server's `upgrades` list from the open packet. */
-  readonly upgrades: readonly string[];
-  /** Time from opening the transport to the open packet: the live RTT measurement. */
-  readonly rttMs: number;
-}
-
-export interface HandshakeStep {
-  readonly factory: TransportFactory;
-  /** How long a silent attempt may hang before the next candidate is tried (the last one gets the connect timeout). */
-  readonly deadlineMs: number;
-}
+export { HANDSHAKE_DEADLINE_MS, type HandshakeInfo, type HandshakeStep };
 
 export interface UpgradeStep {
   readonly factory: TransportFactory;
@@ -42,8 +30,6 @@ export interface PlanOptions {
   readonly probeTimeout?: number;
 }
 
-/** A dependable handshake (polling, JSONP) that hangs this long moves on to the next candidate. */
-export const HANDSHAKE_DEADLINE_MS = 10_000;
 /**
  * Floor for RTT-derived probe deadlines in a live session: 2 s, not probe-deadline.ts's 1 s. The RTT we have is
  * one warm request; a probe opens a new connection and wakes cold code on both sides, and on a busy device (two

@@ -1,23 +1,19 @@
-// A Manager's transport strategy: ranks its transports (static probes + what this origin's memory says + how
-// often each died during this Manager's life) and takes the outcomes its sessions report back into memory.
-// The Engine asks it for rows and tells it what happened; it holds no timer and touches no network.
+// The ranking strategy (opt-in: `connect(url, { transports, strategy: ranked })`, on in the `omnio` preset): ranks
+// a Manager's transports (static probes + what this origin's memory says + how often each died during this
+// Manager's life), plans each session's handshake and upgrades (plan.ts, upgrade.ts), and takes the outcomes
+// back into memory. Without it a session tries the supported transports in the user's order and never upgrades.
 // @see ./ranking.ts (rules), ./plan.ts (rows → plan), ../../../../shared/DESIGN.md "Probing and ranking"
 
+import type { Engine, EngineStrategy, HandshakeFailure, HandshakeInfo, HandshakeStep } from "./engine.js";
+import { crossOrigin } from "./engine.js";
+import type { ManagerOptions } from "./manager.js";
+import { planConnection } from "./plan.js";
 import { rankTransports, type RankingRow } from "./ranking.js";
+import { runUpgrades } from "./upgrade.js";
 import { createTransportMemory, localStorageOf, memoryKey, type TransportMemory, type TransportOutcome } from "./transport-memory.js";
 import type { ProbeResult, TransportFactory, TransportName } from "./transport.js";
 
-/** What the Engine needs from a strategy. */
-export interface EngineStrategy {
-  /** The transports ranked best first for these static probes (same order as the user's transports). */
-  rank(probes: readonly ProbeResult[]): RankingRow[];
-  /** One outcome of a handshake or an upgrade probe; `rttMs` when it was measured. */
-  record(name: TransportName, outcome: TransportOutcome, rttMs?: number): void;
-  /** The transport carrying an open session died (error or silence): counts towards ranking it down. */
-  died(name: TransportName): void;
-  /** A fixed probe deadline (ms) instead of the RTT-derived one. */
-  readonly probeTimeout?: number;
-}
+export type { EngineStrategy };
 
 export interface TransportStrategyOptions {
   /** `false`: outcomes are kept in this object only, never in localStorage (`rememberTransport: false`). */
@@ -55,6 +51,18 @@ export class TransportStrategy implements EngineStrategy {
     this.memory = opts.memory ?? createTransportMemory({ remember: opts.rememberTransport, storage: localStorageOf(g) });
   }
 
+  handshake(probes: readonly ProbeResult[]): HandshakeStep[] {
+    return planConnection(this._transports, this.rank(probes), undefined, this).handshake.slice();
+  }
+
+  opened(engine: Engine, info: HandshakeInfo, failed: readonly HandshakeFailure[]): () => void {
+    // Something opened, so the failures before it were the transports', not the server's or the network's.
+    for (const [name, outcome] of failed) this.record(name, outcome);
+    this.record(info.transport as TransportName, "ok", info.rttMs);
+    const steps = planConnection(this._transports, this.rank(engine.probes), info, this).upgrades.slice();
+    return () => runUpgrades(engine, steps, (name, outcome, rttMs) => this.record(name, outcome, rttMs));
+  }
+
   rank(probes: readonly ProbeResult[]): RankingRow[] {
     return rankTransports(this._transports, byName(this._transports, probes), this.memory.get(this.key), {
       crossOrigin: this._crossOrigin,
@@ -74,23 +82,12 @@ export class TransportStrategy implements EngineStrategy {
   }
 }
 
-/** The page's origin differs from `url`'s (also for the static probes, engine.ts). */
-export function crossOrigin(g: typeof globalThis, url: URL): boolean {
-  try {
-    return !!g.location && g.location.origin !== url.origin;
-  } catch {
-    return true; // a location we may not read belongs to another origin
-  }
-}
-
-/** Without a Manager's strategy: the static probes in the user's order, nothing remembered. */
-export function staticStrategy(transports: readonly TransportFactory[]): EngineStrategy {
-  return {
-    rank: (probes) => rankTransports(transports, byName(transports, probes), undefined),
-    record() {},
-    died() {},
-  };
-}
+/**
+ * The ranking strategy for `connect()`'s `strategy` option (the `omnio` preset sets it): static probes, this
+ * origin's memory and this Manager's transport deaths rank the transports; the session handshakes on the most
+ * dependable (or the remembered best) and upgrades to better ones, each probe with an RTT-derived deadline.
+ */
+export const ranked = (uri: string, opts: ManagerOptions): EngineStrategy => new TransportStrategy(uri, opts.transports, opts);
 
 /** Probe results (same order as the transports) keyed by name; the first of a duplicated name counts. */
 function byName(transports: readonly TransportFactory[], probes: readonly ProbeResult[]): Partial<Record<TransportName, ProbeResult>> {

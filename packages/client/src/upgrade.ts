@@ -1,68 +1,67 @@
-// The upgrade procedure, written once for any pair of transports: open the candidate with the session's sid,
-// send `2probe`, expect `3probe` before the deadline, pause the current transport (if it can), then let the
-// session switch. Any failure drops the candidate; the session decides what follows.
+// The upgrade procedure, written once for any pair of transports: open each candidate with the session's sid,
+// send `2probe`, expect `3probe` before the deadline, pause the current transport (if it can), then switch. A
+// failed candidate is dropped and the next one tried; the first success ends the list. Part of the opt-in
+// strategy (transport-strategy.ts): a bundle without one has no upgrades and none of this code.
 // @see https://github.com/socketio/engine.io-protocol#upgrade  and  ../../../../shared/PROTOCOL.md §1 "Upgrade"
 
-import type { EnginePacket } from "./engine-codec.js";
+import type { Engine } from "./engine.js";
 import { TimeoutError, TransportError } from "./errors.js";
-import type { Transport, TransportFactory } from "./transport.js";
+import type { UpgradeStep } from "./plan.js";
+import type { TransportOutcome } from "./transport-memory.js";
+import type { Transport, TransportName } from "./transport.js";
 
-/** What an upgrade needs from the session. */
-export interface UpgradeHost {
-  /** The transport being upgraded away from. */
-  readonly transport: Transport | undefined;
-  /** 3probe arrived and the current transport is paused: switch to `up.transport` now. */
-  _switch(up: Upgrade): void;
-  /** The upgrade failed; `up.pausing` tells whether the current transport was already paused. */
-  _upgradeFailed(up: Upgrade, error: Error): void;
-}
+/** Where an upgrade's outcome goes (the strategy's memory); `rttMs` on success. */
+export type UpgradeRecord = (name: TransportName, outcome: TransportOutcome, rttMs?: number) => void;
 
-export class Upgrade {
-  /** 3probe arrived: the current transport is pausing (or paused), writes are held. */
-  pausing = false;
-  private _timer: ReturnType<typeof setTimeout> | undefined;
-
-  constructor(
-    readonly factory: TransportFactory,
-    readonly transport: Transport,
-    private readonly _host: UpgradeHost,
-  ) {}
-
-  start(deadlineMs: number): void {
-    this._timer = setTimeout(() => this._fail(new TimeoutError(`Upgrade to ${this.factory.name}: no 3probe within ${deadlineMs} ms`)), deadlineMs);
-    this.transport.open();
-  }
-
-  onOpen(): void {
-    this.transport.send([{ type: "ping", data: "probe" }]);
-  }
-
-  onPacket(p: EnginePacket): void {
-    if (p.type !== "pong" || p.data !== "probe") {
-      const got = `${p.type}${typeof p.data === "string" ? ` "${p.data.slice(0, 20)}"` : ""}`;
-      return this._fail(new TransportError(`Upgrade to ${this.factory.name} failed: expected 3probe, got ${got}`, this.factory.name));
-    }
-    if (this.pausing) return; // a duplicate 3probe
-    clearTimeout(this._timer);
-    this.pausing = true;
-    const old = this._host.transport!;
-    const swap = () => this._host._switch(this);
-    if (old.pause) old.pause(swap);
-    else swap();
-  }
-
-  onClose(reason: string, error?: Error): void {
-    this._fail(new TransportError(`Upgrade to ${this.factory.name} failed: ${reason}`, this.factory.name, { cause: error }));
-  }
-
-  /** Drop the candidate: its timer and the transport itself. */
-  cancel(): void {
-    clearTimeout(this._timer);
-    this.transport.close();
-  }
-
-  private _fail(error: Error): void {
-    this.cancel();
-    this._host._upgradeFailed(this, error);
-  }
+/** Try `steps` in order on the open `engine` until one switches. */
+export function runUpgrades(engine: Engine, steps: UpgradeStep[], record: UpgradeRecord): void {
+  const step = steps.shift();
+  if (!step || engine.readyState !== "open") return;
+  const f = step.factory;
+  const name = f.name;
+  const started = Date.now();
+  let pausing = false;
+  const up = {
+    cancel() {
+      clearTimeout(timer);
+      t.close();
+    },
+  };
+  const live = () => engine._up === up;
+  const fail = (error: Error) => {
+    if (!live()) return;
+    up.cancel();
+    engine._up = undefined;
+    // A streaming probe that misses its deadline is the signature of a buffering proxy.
+    record(name, error instanceof TimeoutError ? (f.traits.streaming ? "buffered" : "timeout") : "failed");
+    engine._h.onUpgradeError(name, error);
+    // Failing after the old transport paused leaves nothing to resume on: end the session, reconnect decides.
+    if (pausing) return engine._close("transport error", error);
+    runUpgrades(engine, steps, record);
+  };
+  const t: Transport = engine._create(f, {
+    onOpen: () => live() && t.send([{ type: "ping", data: "probe" }]),
+    onPacket: (p) => {
+      if (!live() || pausing) return; // late, or a duplicate 3probe
+      if (p.type !== "pong" || p.data !== "probe") {
+        const got = `${p.type}${typeof p.data === "string" ? ` "${p.data.slice(0, 20)}"` : ""}`;
+        return fail(new TransportError(`Upgrade to ${name} failed: expected 3probe, got ${got}`, name));
+      }
+      clearTimeout(timer);
+      pausing = engine._pausing = true;
+      const old = engine.transport!;
+      const swap = () => {
+        if (!live()) return; // the session closed meanwhile
+        record(name, "ok", Date.now() - started);
+        engine._switch(f, t);
+      };
+      if (old.pause) old.pause(swap);
+      else swap();
+    },
+    onDrain() {},
+    onClose: (reason, error) => fail(new TransportError(`Upgrade to ${name} failed: ${reason}`, name, { cause: error })),
+  });
+  engine._up = up;
+  const timer = setTimeout(() => fail(new TimeoutError(`Upgrade to ${name}: no 3probe within ${step.deadlineMs} ms`)), step.deadlineMs);
+  t.open();
 }

@@ -2,6 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Engine, HANDSHAKE_DEADLINE_MS, type EngineHandler } from "../src/engine.js";
 import { ProtocolError, TimeoutError, TransportError } from "../src/errors.js";
+import { TransportStrategy } from "../src/transport-strategy.js";
 import { DUPLEX, POLLING, fakeFactory, type FakeFactory } from "./helpers/fake-transport.js";
 
 type Call = [keyof EngineHandler, ...unknown[]];
@@ -32,11 +33,54 @@ afterEach(() => {
   vi.useRealTimers();
 });
 
+/** An Engine with the ranking strategy (handshake on the dependable transport, then upgrades), nothing stored. */
 function openEngine(transports = [ws, poll], query?: Record<string, string>): Engine {
-  const e = new Engine(BASE, { transports, query }, h);
+  const strategy = new TransportStrategy(BASE, transports, { rememberTransport: false });
+  const e = new Engine(BASE, { transports, query, strategy }, h);
   e.open();
   return e;
 }
+
+describe("without a strategy", () => {
+  const plain = (transports = [ws, poll]) => {
+    const e = new Engine(BASE, { transports }, h);
+    e.open();
+    return e;
+  };
+
+  it("handshakes on the first supported transport in the given order and never upgrades", () => {
+    const e = plain();
+    expect(poll.instances).toHaveLength(0);
+    ws.instances[0]!.handshake({ sid: "s", upgrades: ["websocket"] });
+    expect(e.transport?.name).toBe("websocket");
+    const p = plain([poll, ws]);
+    poll.instances[0]!.handshake({ sid: "s2", upgrades: ["websocket"] });
+    vi.advanceTimersByTime(HANDSHAKE_DEADLINE_MS);
+    expect(p.transport?.name).toBe("polling");
+    expect(ws.instances).toHaveLength(1); // only the first engine's
+    expect(h.names()).not.toContain("onUpgrade");
+  });
+
+  it("skips unsupported transports and falls back to the next on failure", () => {
+    ws.supported = false;
+    const x = fakeFactory("xhr-multipart", POLLING);
+    const e = plain([ws, x, poll]);
+    expect(ws.instances).toHaveLength(0);
+    x.instances[0]!.fail("refused");
+    poll.instances[0]!.handshake();
+    expect(e.readyState).toBe("open");
+    expect(h.calls[0]).toEqual(["onTransport", "polling", null, "handshake"]);
+  });
+
+  it("moves on from a silent handshake after HANDSHAKE_DEADLINE_MS", () => {
+    plain();
+    vi.advanceTimersByTime(HANDSHAKE_DEADLINE_MS - 1);
+    expect(poll.instances).toHaveLength(0);
+    vi.advanceTimersByTime(1);
+    expect(ws.instances[0]!.closed).toBe(true);
+    expect(poll.instances).toHaveLength(1);
+  });
+});
 
 describe("handshake", () => {
   it("handshakes on polling, reports the transport, then carries the sid in every later query", () => {

@@ -1,7 +1,7 @@
 // Manager: reconnection (backoff, limits, stopping), connect timeout, multiplexing, URL lookup, ranking rows,
 // transport events — over fake transports and fake timers.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { connect, Manager, TimeoutError, TransportError, type ConnectOptions, type Socket } from "../src/index.js";
+import { connect, Manager, ranked, TimeoutError, TransportError, type ConnectOptions, type Socket } from "../src/index.js";
 import { parseUrl } from "../src/url.js";
 import { DUPLEX, POLLING, autoServer, fakeFactory, type FakeFactory } from "./helpers/fake-transport.js";
 
@@ -166,7 +166,7 @@ describe("transport insight", () => {
     const poll = fakeFactory("polling", POLLING);
     poll.onOpen = (t) => queueMicrotask(() => t.handshake({ upgrades: ["websocket"] }));
     ws = fakeFactory("websocket", DUPLEX);
-    const m = new Manager("http://up.test", { transports: [ws, poll], autoConnect: false });
+    const m = new Manager("http://up.test", { transports: [ws, poll], strategy: ranked, autoConnect: false });
     const log: unknown[] = [];
     m.on("transport", (e) => log.push(["transport", e]));
     m.on("upgrade", (e) => log.push(["upgrade", e]));
@@ -190,7 +190,7 @@ describe("transport insight", () => {
   it("forwards upgradeError", async () => {
     const poll = fakeFactory("polling", POLLING);
     poll.onOpen = (t) => queueMicrotask(() => t.handshake({ upgrades: ["websocket"] }));
-    const m = new Manager("http://up2.test", { transports: [ws, poll] });
+    const m = new Manager("http://up2.test", { transports: [ws, poll], strategy: ranked });
     const errors: unknown[] = [];
     m.on("upgradeError", (e) => errors.push(e));
     m.open();
@@ -203,10 +203,23 @@ describe("transport insight", () => {
   it("ranking() lists every transport with its probe result", () => {
     const poll = fakeFactory("polling", POLLING);
     poll.supported = false;
-    const m = new Manager("http://r.test", { transports: [ws, poll] });
+    const m = new Manager("http://r.test", { transports: [ws, poll], strategy: ranked });
     expect(m.ranking()).toEqual([
       { name: "websocket", supported: true, reason: "fake: supported", score: 120, last: null, rttMs: null },
       { name: "polling", supported: false, reason: "fake: unsupported", score: 0, last: null, rttMs: null },
     ]);
+  });
+
+  it("ranking() without a strategy: the given order, supported first, nothing remembered", () => {
+    const poll = fakeFactory("polling", POLLING);
+    const x = fakeFactory("xhr-multipart", POLLING);
+    x.supported = false;
+    const m = new Manager("http://r2.test", { transports: [x, ws, poll] });
+    expect(m.ranking().map((r) => [r.name, r.supported, r.score > 0, r.last, r.rttMs])).toEqual([
+      ["websocket", true, true, null, null],
+      ["polling", true, true, null, null],
+      ["xhr-multipart", false, false, null, null],
+    ]);
+    expect(m.ranking()[0]!.score).toBeGreaterThan(m.ranking()[1]!.score);
   });
 });

@@ -1,9 +1,11 @@
 // omnio: the everything-included preset. `io(url, options)` is `connect()` from @omnio/client with every
-// transport available and transports selectable by name, as socket.io-client's `io()` is.
+// transport available, transports selectable by name, as socket.io-client's `io()` is, and the `ranked`
+// strategy (probes, memory, upgrades) on.
 
 import {
   OmnioError,
   connect,
+  ranked,
   type ConnectOptions,
   type DefaultEventsMap,
   type EventsMap,
@@ -47,7 +49,7 @@ export function io<L extends EventsMap = DefaultEventsMap, E extends EventsMap =
     return make();
   });
   transports.sort((a, b) => rankOf(a) - rankOf(b)); // stable: equal names keep the user's order
-  return connect<L, E>(url, { ...options, transports });
+  return connect<L, E>(url, { strategy: ranked, ...options, transports });
 }
 
 export { io as connect };
