@@ -126,9 +126,9 @@ async function connectIn(page: Page, url: string, transports: "htmlfile" | "html
   return page.evaluate(
     async ({ url, transports, ms }) => {
       const w = window as unknown as PageWindow;
-      const { connect, iframe, polling } = w.omnio;
+      const { connect, iframe, polling, ranked } = w.omnio;
       const list = transports === "htmlfile" ? [iframe()] : [iframe(), polling()];
-      const socket = connect(url, { transports: list, forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 300 });
+      const socket = connect(url, { transports: list, strategy: ranked, forceNew: true, reconnectionDelay: 100, reconnectionDelayMax: 300 });
       w.socket = socket;
       w.got = [];
       socket.onAny((...args: unknown[]) => w.got!.push(args));
@@ -356,8 +356,8 @@ describe.each([
       const result = await page.evaluate(
         async ({ url, ms }) => {
           const w = window as unknown as PageWindow;
-          const { connect, iframe, polling } = w.omnio;
-          const socket = connect(url, { transports: [iframe(), polling()], forceNew: true });
+          const { connect, iframe, polling, ranked } = w.omnio;
+          const socket = connect(url, { transports: [iframe(), polling()], strategy: ranked, forceNew: true });
           w.socket = socket;
           const transports: string[] = [];
           socket.io.on("transport", (e) => transports.push(`${e.previous}->${e.name}:${e.reason}`));

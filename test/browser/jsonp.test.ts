@@ -404,6 +404,7 @@ type ConnectWindow = Window & {
     connect(url: string, options: Record<string, unknown>): PageSocket;
     jsonp(options?: Record<string, unknown>): unknown;
     websocket?: (options?: Record<string, unknown>) => unknown;
+    ranked: unknown;
   };
   loadWebsocket(): Promise<unknown>;
   leftovers(): Leftovers;
@@ -429,7 +430,7 @@ function pageConnect(page: Page, url: string, withWebsocket = false): Promise<{ 
       const w = window as unknown as ConnectWindow;
       if (withWebsocket) await w.loadWebsocket();
       const transports = withWebsocket ? [w.omnio.websocket!(), w.omnio.jsonp()] : [w.omnio.jsonp()];
-      const sock = (w.sock = w.omnio.connect(url, { transports, reconnection: false, forceNew: true }));
+      const sock = (w.sock = w.omnio.connect(url, { transports, strategy: w.omnio.ranked, reconnection: false, forceNew: true }));
       w.seen = [];
       sock.on("whoami", (...args) => w.seen.push(["whoami", ...args]));
       sock.on("burst", (...args) => w.seen.push(["burst", ...args]));

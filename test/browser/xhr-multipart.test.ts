@@ -22,7 +22,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>omnio xhr-multipart</t
   "@omnio/polling":"/packages/polling/dist/index.mjs",
   "mitt":"/node_modules/mitt/dist/mitt.mjs"}}</script>
 <script type="module">
-  import { connect } from "@omnio/client";
+  import { connect, ranked } from "@omnio/client";
   import { xhrMultipart } from "@omnio/xhr-multipart";
   import { polling } from "@omnio/polling";
   const within = (p, ms, what) => Promise.race([p, new Promise((_, no) => setTimeout(() => no(new Error("page: no " + what + " within " + ms + " ms")), ms))]);
@@ -32,7 +32,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>omnio xhr-multipart</t
     open(url, { reader, withPolling = false } = {}) {
       const transports = [xhrMultipart(reader ? { reader } : {})];
       if (withPolling) transports.push(polling());
-      const s = (this.socket = connect(url, { transports, reconnectionDelay: 100, reconnectionDelayMax: 500, forceNew: true }));
+      const s = (this.socket = connect(url, { transports, strategy: ranked, reconnectionDelay: 100, reconnectionDelayMax: 500, forceNew: true }));
       for (const e of ["upgrade", "upgradeError", "transport"]) s.io.on(e, (x) => this.log.push({ e, name: x.name, error: x.error && { name: x.error.name, message: x.error.message } }));
       s.on("connect", () => this.log.push({ e: "connect" }));
       s.on("disconnect", (reason) => this.log.push({ e: "disconnect", reason }));

@@ -7,7 +7,7 @@ import type { AddressInfo } from "node:net";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
 import { Server, type Socket as ServerSocket } from "socket.io";
 import WebSocket from "ws";
-import { connect, type ConnectOptions, type Socket, type TransportFactory } from "@omnio/client";
+import { connect, ranked, type ConnectOptions, type Socket, type TransportFactory } from "@omnio/client";
 import { websocket, type WebSocketConstructor } from "@omnio/websocket";
 import { polling } from "@omnio/polling";
 import { collect, until, waitFor } from "../helpers/wait.js";
@@ -51,10 +51,10 @@ async function stopPeer(peer: Peer): Promise<void> {
   await closed;
 }
 
-const modes: Array<{ name: string; transports: () => TransportFactory[]; final: string }> = [
+const modes: Array<{ name: string; transports: () => TransportFactory[]; final: string; ranked?: boolean }> = [
   { name: "websocket only", transports: () => [websocket({ WebSocket: WS })], final: "websocket" },
   { name: "polling only", transports: () => [polling()], final: "polling" },
-  { name: "polling → websocket upgrade", transports: () => [websocket({ WebSocket: WS }), polling()], final: "websocket" },
+  { name: "polling → websocket upgrade", transports: () => [websocket({ WebSocket: WS }), polling()], final: "websocket", ranked: true },
 ];
 
 const sockets: Socket[] = [];
@@ -67,7 +67,7 @@ afterEach(() => {
   for (const s of sockets.splice(0)) s.disconnect();
 });
 
-describe.each(modes)("omnio client ↔ socket.io@4.8 ($name)", ({ transports, final }) => {
+describe.each(modes)("omnio client ↔ socket.io@4.8 ($name)", ({ transports, final, ranked: rank }) => {
   let peer: Peer;
   beforeAll(async () => {
     peer = await startPeer();
@@ -75,7 +75,7 @@ describe.each(modes)("omnio client ↔ socket.io@4.8 ($name)", ({ transports, fi
   afterAll(() => stopPeer(peer));
 
   async function connected(nsp = "/", opts: Partial<ConnectOptions> = {}): Promise<Socket> {
-    const s = client(peer.url + nsp, { transports: transports(), ...opts });
+    const s = client(peer.url + nsp, { transports: transports(), ...(rank && { strategy: ranked, rememberTransport: false }), ...opts });
     await waitFor(s, "connect");
     if (final !== "polling" && s.io.transport !== final) await waitFor(s.io, "upgrade");
     expect(s.io.transport).toBe(final);
@@ -174,11 +174,11 @@ describe.each(modes)("omnio client ↔ socket.io@4.8 ($name)", ({ transports, fi
   });
 });
 
-describe.each(modes)("reconnection after a server restart ($name)", ({ transports, final }) => {
+describe.each(modes)("reconnection after a server restart ($name)", ({ transports, final, ranked: rank }) => {
   it("reconnects on the same port and delivers buffered emits in order", async () => {
     let peer = await startPeer(0, final === "polling" ? ["polling"] : ["polling", "websocket"]);
     const port = peer.port;
-    const s = client(peer.url, { transports: transports() });
+    const s = client(peer.url, { transports: transports(), ...(rank && { strategy: ranked, rememberTransport: false }) });
     await waitFor(s, "connect");
     const down = waitFor<[string]>(s, "disconnect");
     await stopPeer(peer);
