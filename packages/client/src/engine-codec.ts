@@ -16,42 +16,37 @@ export interface EnginePacket {
 
 /**
  * How decoded binary is handed out: `arraybuffer` (browsers, the default) or `nodebuffer` (a Node `Buffer`,
- * which the server wants; falls back to a Uint8Array where `Buffer` does not exist).
+ * which the server wants).
  */
 export type BinaryType = "arraybuffer" | "nodebuffer";
 
 /** The record separator that joins packets in a polling payload. */
 export const SEPARATOR = "\x1e";
 
-const PACKET_PREFIX = "Cannot decode Engine.IO packet: ";
 const TYPES: readonly EnginePacketType[] = ["open", "close", "ping", "pong", "message", "upgrade", "noop"];
 
 /** True for ArrayBuffer, any ArrayBufferView (Node Buffer included) and Blob where it exists. */
 export const isBinary = (value: unknown): value is BinaryData =>
   value instanceof ArrayBuffer || ArrayBuffer.isView(value) || (typeof Blob === "function" && value instanceof Blob);
 
-/** Encode one packet for a transport that carries binary frames (WebSocket): binary data goes out raw. */
-export function encodeFrame(packet: EnginePacket): string | BinaryData {
-  const data = packet.data;
-  const digit = TYPES.indexOf(packet.type);
-  if (digit < 0) throw new ProtocolError(`Cannot encode Engine.IO packet: unknown type ${JSON.stringify(packet.type)}`);
-  if (data === undefined) return "" + digit;
-  if (typeof data === "string") return digit + data;
-  if (digit !== 4) throw new ProtocolError(`Cannot encode Engine.IO packet: binary data in a "${packet.type}" packet`);
-  return data;
+/**
+ * Encode one packet for a transport that carries binary frames (WebSocket): binary data goes out raw. The
+ * session builds the packets, so the type is known and only messages carry binary.
+ */
+export function encodeFrame({ type, data = "" }: EnginePacket): string | BinaryData {
+  return typeof data === "string" ? TYPES.indexOf(type) + data : data;
 }
 
 /**
  * Encode one packet for a transport. Binary data goes out raw when `supportsBinary` (WebSocket), otherwise as
  * `b<base64>`. A Blob cannot be read synchronously: text-only transports must convert it to an ArrayBuffer
- * first (`await blob.arrayBuffer()`); given one here they get a ProtocolError.
+ * first (the session does); given one here they get a ProtocolError.
  */
 export function encodePacket(packet: EnginePacket, supportsBinary: boolean): string | BinaryData {
   const frame = encodeFrame(packet);
   if (supportsBinary || typeof frame === "string") return frame;
-  if (frame instanceof ArrayBuffer) return "b" + toBase64(new Uint8Array(frame));
-  if (ArrayBuffer.isView(frame)) return "b" + toBase64(new Uint8Array(frame.buffer, frame.byteOffset, frame.byteLength));
-  throw new ProtocolError("Cannot encode Engine.IO packet: a Blob needs a binary transport (convert it to an ArrayBuffer)");
+  if (frame instanceof ArrayBuffer || ArrayBuffer.isView(frame)) return "b" + toBase64(view(frame));
+  throw new ProtocolError("Cannot encode a Blob on a text transport: convert it to an ArrayBuffer");
 }
 
 /**
@@ -60,12 +55,9 @@ export function encodePacket(packet: EnginePacket, supportsBinary: boolean): str
  * WebSocket-only bundles. Throws ProtocolError on anything malformed.
  */
 export function decodeFrame(data: string | ArrayBuffer | ArrayBufferView, binaryType?: BinaryType): EnginePacket {
-  if (typeof data !== "string") {
-    if (data instanceof ArrayBuffer || ArrayBuffer.isView(data)) return { type: "message", data: toBinary(data, binaryType) };
-    throw new ProtocolError(`${PACKET_PREFIX}unsupported frame of type ${typeof data}`);
-  }
+  if (typeof data !== "string") return { type: "message", data: toBinary(data, binaryType) };
   const type = TYPES[data.charCodeAt(0) - 48];
-  if (type === undefined) throw new ProtocolError(PACKET_PREFIX + (data ? `unknown type ${JSON.stringify(data[0])} at byte 0` : "empty string"));
+  if (!type) throw new ProtocolError("Bad Engine.IO packet: " + (data ? `unknown type "${data[0]}"` : "empty"));
   return data.length > 1 ? { type, data: data.slice(1) } : { type };
 }
 
@@ -74,21 +66,14 @@ export function decodeFrame(data: string | ArrayBuffer | ArrayBufferView, binary
  * ProtocolError on anything malformed.
  */
 export function decodePacket(data: string | ArrayBuffer | ArrayBufferView, binaryType?: BinaryType): EnginePacket {
-  if (typeof data === "string" && data.charCodeAt(0) === 98) {
-    try {
-      return { type: "message", data: toBinary(fromBase64(data, 1), binaryType) };
-    } catch (error) {
-      throw new ProtocolError(PACKET_PREFIX + (error as Error).message, { cause: error });
-    }
-  }
-  return decodeFrame(data, binaryType);
+  return typeof data === "string" && data[0] === "b"
+    ? { type: "message", data: toBinary(fromBase64(data, 1), binaryType) }
+    : decodeFrame(data, binaryType);
 }
 
 /** Join packets into a polling payload; binary always travels as base64 there. */
 export function encodePayload(packets: EnginePacket[]): string {
-  let out = "";
-  for (let i = 0; i < packets.length; i++) out += (i ? SEPARATOR : "") + (encodePacket(packets[i]!, false) as string);
-  return out;
+  return packets.map((packet) => encodePacket(packet, false)).join(SEPARATOR);
 }
 
 /**
@@ -96,37 +81,28 @@ export function encodePayload(packets: EnginePacket[]): string {
  * Errors name the packet index and its byte offset in the payload.
  */
 export function decodePayload(payload: string, binaryType?: BinaryType, maxPayload?: number): EnginePacket[] {
-  if (maxPayload !== undefined && payload.length > maxPayload) {
-    throw new ProtocolError(`Cannot decode Engine.IO payload: ${payload.length} bytes exceed maxPayload ${maxPayload}`);
-  }
-  const packets: EnginePacket[] = [];
-  let start = 0;
-  for (;;) {
-    const end = payload.indexOf(SEPARATOR, start);
-    const chunk = end < 0 ? payload.slice(start) : payload.slice(start, end);
+  if (payload.length > maxPayload!) throw new ProtocolError(`Bad Engine.IO payload: ${payload.length} bytes exceed maxPayload ${maxPayload}`);
+  let next = 0;
+  return payload.split(SEPARATOR).map((chunk, i) => {
+    const at = next;
+    next += chunk.length + 1;
     try {
-      packets.push(decodePacket(chunk, binaryType));
-    } catch (error) {
-      throw new ProtocolError(
-        `Cannot decode Engine.IO payload: packet ${packets.length} (at byte ${start}): ${(error as Error).message.replace(PACKET_PREFIX, "")}`,
-        { cause: error },
-      );
+      return decodePacket(chunk, binaryType);
+    } catch (cause) {
+      throw new ProtocolError(`${(cause as Error).message} (payload packet ${i} at byte ${at})`, { cause });
     }
-    if (end < 0) return packets;
-    start = end + 1;
-  }
+  });
 }
 
 /** Hand out received binary as the caller asked: ArrayBuffer (copying only a partial view) or Node Buffer. */
 export function toBinary(data: ArrayBuffer | ArrayBufferView, binaryType?: BinaryType): ArrayBuffer | Uint8Array {
-  const whole = data instanceof ArrayBuffer;
-  const buffer = whole ? data : (data.buffer as ArrayBuffer);
-  const offset = whole ? 0 : data.byteOffset;
-  const length = data.byteLength;
+  const { buffer, byteOffset, byteLength } = view(data);
   if (binaryType === "nodebuffer") {
-    const NodeBuffer = (globalThis as { Buffer?: { isBuffer(v: unknown): boolean; from(b: ArrayBuffer, o: number, l: number): Uint8Array } }).Buffer;
-    if (NodeBuffer?.isBuffer(data)) return data as Uint8Array;
-    return NodeBuffer ? NodeBuffer.from(buffer, offset, length) : new Uint8Array(buffer, offset, length);
+    return (globalThis as unknown as { Buffer: { from(b: ArrayBufferLike, o: number, l: number): Uint8Array } }).Buffer.from(buffer, byteOffset, byteLength);
   }
-  return offset === 0 && length === buffer.byteLength ? buffer : buffer.slice(offset, offset + length);
+  return byteLength < buffer.byteLength ? buffer.slice(byteOffset, byteOffset + byteLength) : buffer;
 }
+
+/** The bytes of an ArrayBuffer or of a view (only the view's part of its buffer; an ArrayBuffer has no `buffer`). */
+const view = (data: ArrayBuffer | ArrayBufferView): Uint8Array<ArrayBuffer> =>
+  new Uint8Array(((data as ArrayBufferView).buffer ?? data) as ArrayBuffer, (data as ArrayBufferView).byteOffset, data.byteLength);
