@@ -2,7 +2,7 @@
 // Socket.IO events carry several arguments (mitt passes one). Like mitt, a dispatch iterates a copy, so a
 // handler that calls `off` never makes a neighbour skip. @see https://github.com/developit/mitt
 
-import mitt, { type Emitter as Mitt, type Handler } from "mitt";
+import mitt, { type Handler } from "mitt";
 
 /* eslint-disable @typescript-eslint/no-explicit-any -- event maps describe user-chosen argument lists */
 export interface EventsMap {
@@ -15,11 +15,11 @@ export interface DefaultEventsMap {
 export type EventNames<M extends EventsMap> = keyof M & string;
 export type EventParams<M extends EventsMap, E extends EventNames<M>> = Parameters<M[E]>;
 
-/** A stored handler: the user's function, or a `once` wrapper that remembers it. */
+/** A stored handler: the user's function, or a `once` wrapper that remembers it in `fn`. */
 type Stored = ((...args: unknown[]) => void) & { fn?: unknown };
 
 export class Emitter<M extends EventsMap> {
-  private _m: Mitt<Record<string, unknown>> = mitt();
+  private _m = mitt<Record<string, unknown>>();
 
   on<E extends EventNames<M>>(event: E, listener: M[E]): this {
     this._m.on(event, listener as Handler);
@@ -28,23 +28,19 @@ export class Emitter<M extends EventsMap> {
 
   once<E extends EventNames<M>>(event: E, listener: M[E]): this {
     const wrapper: Stored = (...args) => {
-      this.off(event, listener);
+      this._m.off(event, wrapper as Handler);
       (listener as Stored).apply(this, args);
     };
     wrapper.fn = listener;
-    this._m.on(event, wrapper as Handler);
-    return this;
+    return this.on(event, wrapper as M[E]);
   }
 
   /** Without arguments: every listener of every event; with an event only: all of that event's. */
   off<E extends EventNames<M>>(event?: E, listener?: M[E]): this {
-    if (event === undefined) this._m.all.clear();
-    else if (!listener) this._m.all.delete(event);
-    else {
-      const list = this._m.all.get(event) as Stored[] | undefined;
-      const i = list ? list.findIndex((h) => h === listener || h.fn === listener) : -1;
-      if (i >= 0) list!.splice(i, 1);
-    }
+    const m = this._m;
+    if (event === undefined) m.all.clear();
+    // A `once` listener is found through its wrapper.
+    else m.off(event, listener && (((m.all.get(event) as Stored[] | undefined)?.find((h) => h.fn === listener) ?? listener) as Handler));
     return this;
   }
 
@@ -52,17 +48,12 @@ export class Emitter<M extends EventsMap> {
     return ((this._m.all.get(event) ?? []) as Stored[]).map((h) => (h.fn ?? h) as M[E]);
   }
 
-  hasListeners(event: EventNames<M>): boolean {
-    return !!this._m.all.get(event)?.length;
-  }
-
   /**
    * Call `event`'s listeners with `args` (an array, so the hot path allocates nothing more). A listener that
    * throws is reported as uncaught, and neither its neighbours nor the caller (a transport) are disturbed.
    */
   protected _fire(event: string, args: unknown[]): void {
-    const list = this._m.all.get(event) as Stored[] | undefined;
-    if (list) this._call(list, args);
+    this._call((this._m.all.get(event) ?? []) as Stored[], args);
   }
 
   /** Call each of `list` (a copy of it: a listener may unsubscribe) with `args`, reporting throws as uncaught. */

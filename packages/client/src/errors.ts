@@ -6,18 +6,21 @@ export interface OmnioErrorOptions {
 }
 
 export class OmnioError extends Error {
-  override name = "OmnioError";
   /** The brand `isOmnioError` checks (a plain name: a computed key costs a helper variable once compiled). */
   readonly __omnioError = true;
   constructor(message: string, options?: OmnioErrorOptions) {
     super(message);
-    if (options && "cause" in options) (this as { cause?: unknown }).cause = options.cause;
+    // Copies `cause` (and TransportError's `errors`): assigned, because older engines ignore Error's options.
+    Object.assign(this, options);
+  }
+  // Names are getters on the prototype: a field would cost every subclass a constructor.
+  override get name(): string {
+    return "OmnioError";
   }
 }
 
 /** A transport failed to open, died, or answered something it should not have. */
 export class TransportError extends OmnioError {
-  override name = "TransportError";
   constructor(
     message: string,
     /** Wire name of the transport that failed, when one did. */
@@ -25,21 +28,26 @@ export class TransportError extends OmnioError {
     options?: OmnioErrorOptions & { errors?: TransportError[] },
   ) {
     super(message, options);
-    if (options?.errors) this.errors = options.errors;
+  }
+  override get name(): string {
+    return "TransportError";
   }
   /** For an aggregate (every transport failed): one error per attempt. */
-  errors?: TransportError[];
+  declare errors?: TransportError[];
 }
 
 /** Something did not happen before its deadline (an ack, a probe, a connection). */
 export class TimeoutError extends OmnioError {
-  override name = "TimeoutError";
+  override get name(): string {
+    return "TimeoutError";
+  }
 }
 
 /** Bytes on the wire that are not valid Engine.IO v4 / Socket.IO v5. */
 export class ProtocolError extends OmnioError {
-  override name = "ProtocolError";
+  override get name(): string {
+    return "ProtocolError";
+  }
 }
 
-export const isOmnioError = (value: unknown): value is OmnioError =>
-  typeof value === "object" && value !== null && (value as Record<string, unknown>).__omnioError === true;
+export const isOmnioError = (value: unknown): value is OmnioError => (value as Partial<OmnioError> | undefined)?.__omnioError === true;

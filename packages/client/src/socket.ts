@@ -3,10 +3,9 @@
 // @see https://github.com/socketio/socket.io-protocol (v5)  ·  https://socket.io/docs/v4/client-api/#socket
 
 import { Emitter, type DefaultEventsMap, type EventNames, type EventParams, type EventsMap } from "./emitter.js";
-import { OmnioError, TimeoutError } from "./errors.js";
+import { OmnioError, ProtocolError, TimeoutError } from "./errors.js";
 import type { Manager } from "./manager.js";
 import { ACK, BINARY_ACK, BINARY_EVENT, CONNECT, CONNECT_ERROR, DISCONNECT, EVENT, isReservedEvent, type SocketPacket } from "./socket-codec.js";
-import { SocketQueue } from "./socket-queue.js";
 
 import type {
   Ack,
@@ -28,6 +27,8 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   /** Session id of this namespace, from the server's CONNECT reply. */
   id: string | undefined;
   connected = false;
+  /** Subscribed to its Manager: (re)connects with it. False after `disconnect()` or a server-side disconnect. */
+  active = false;
   /** The last (re)connection restored the previous session (connection state recovery). */
   recovered = false;
   auth: Auth;
@@ -35,16 +36,18 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   sendBuffer: SocketPacket[] = [];
   /** Events received before `connect` was emitted. */
   receiveBuffer: unknown[][] = [];
-  private _active = false;
   private _ids = 0;
+  /** Ack callbacks by packet id, all error-first here: each unregisters itself when called. */
   private _acks = new Map<number, Ack>();
-  private _volatile = false;
+  private _volatile: boolean | undefined;
   private _timeout: number | undefined;
   private _any: AnyListener[] = [];
   private _anyOut: AnyListener[] = [];
+  /** `retries`: emits wait here in order, the head one in flight (`_busy`) until acked or out of tries. */
+  private _queue: Array<() => void> = [];
+  private _busy = false;
   private _pid: string | undefined;
   private _offset: string | undefined;
-  private _queue: SocketQueue | undefined;
 
   constructor(
     readonly io: Manager,
@@ -53,7 +56,6 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   ) {
     super();
     this.auth = _opts.auth ?? {};
-    if (_opts.retries) this._queue = new SocketQueue(this, _opts.retries);
     if (io.opts.autoConnect !== false) this.connect();
   }
 
@@ -61,17 +63,13 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     return !this.connected;
   }
 
-  /** Subscribed to its Manager: (re)connects with it. False after `disconnect()` or a server-side disconnect. */
-  get active(): boolean {
-    return this._active;
-  }
-
   connect(): this {
-    if (this.connected) return this;
-    this._active = true;
-    const io = this.io;
-    if (!io._reconnecting) io.open();
-    if (io._readyState === "open") this._onOpen();
+    if (!this.connected) {
+      this.active = true;
+      const io = this.io;
+      if (!io._reconnecting) io.open();
+      if (io._readyState === "open") this._onOpen();
+    }
     return this;
   }
 
@@ -105,39 +103,77 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
 
   emit<Ev extends EventNames<E>>(event: Ev, ...args: EventParams<E, Ev>): this;
   emit(event: string, ...args: unknown[]): this {
-    if (isReservedEvent(event)) throw new OmnioError(`Cannot emit "${event}": it is a reserved event name`);
+    if (isReservedEvent(event)) throw new OmnioError(`"${event}" is a reserved event name`);
     args.unshift(event);
     const volatile = this._volatile;
     const timeout = this._timeout;
-    this._volatile = false;
-    this._timeout = undefined;
-    if (this._queue && !volatile) this._queue.add(args, timeout);
-    else this._emit(args, volatile, timeout);
+    const fn = typeof args[args.length - 1] === "function" ? (args.pop() as Ack) : undefined;
+    const retries = this._opts.retries;
+    this._volatile = this._timeout = undefined;
+    if (retries && !volatile) {
+      // At-least-once, as socket.io-client 4.6+: resent with a fresh id after an ack timeout or a disconnect,
+      // until acked or out of tries. The server may see it more than once: deduplicating is the app's part.
+      let tries = 0;
+      const done: Ack = (err, ...res) => {
+        if (!err || ++tries > retries) {
+          this._queue.shift();
+          fn?.(err, ...res);
+        }
+        this._busy = false;
+        this._drain();
+      };
+      done.withError = true;
+      this._queue.push(() => this._emit(args, false, timeout, done));
+      this._drain();
+    } else this._emit(args, volatile, timeout, fn);
     return this;
   }
 
-  /** @internal Send (or buffer, or drop if volatile) an EVENT; `args` is [event, ...args, ack?]. */
-  _emit(args: unknown[], volatile: boolean, timeout: number | undefined): void {
-    // Checked first: finding the session dead closes it, and the disconnect clears acks not yet buffered.
+  /** Send the head of the retries queue if connected and nothing is in flight. */
+  private _drain(): void {
+    const next = this._queue[0];
+    if (this.connected && next && !this._busy) {
+      this._busy = true;
+      next();
+    }
+  }
+
+  /** Send (or buffer, or drop if volatile) an EVENT of `args` ([event, ...args]), with an ack callback `fn`. */
+  private _emit(args: unknown[], volatile: boolean | undefined, timeout: number | undefined, fn: Ack | undefined): void {
+    // Checked first: finding the session dead closes it, and the disconnect fails acks not yet buffered.
     const now = this.connected && (volatile ? this.io._writable() : this.io._alive());
     const packet: SocketPacket = { type: EVENT, nsp: this.nsp, data: args };
-    const last = args[args.length - 1];
-    if (typeof last === "function") {
-      args.pop();
-      packet.id = this._ids++;
-      this._ack(packet.id, last as Ack, args[0] as string, timeout ?? this._opts.ackTimeout);
+    if (fn) {
+      const id = (packet.id = this._ids++);
+      const ms = timeout ?? this._opts.ackTimeout;
+      // With a timeout the callback is error-first (so `timeout(ms)`); without, errors are not reported to it.
+      const withError = ms !== undefined || fn.withError;
+      const timer =
+        ms === undefined
+          ? undefined
+          : setTimeout(() => {
+              this.sendBuffer = this.sendBuffer.filter((p) => p !== packet);
+              ack(new TimeoutError(`"${args[0]}" got no ack within ${ms} ms`));
+            }, ms);
+      const ack: Ack = (err, ...res) => {
+        clearTimeout(timer);
+        this._acks.delete(id);
+        if (withError) fn.call(this, err, ...res);
+        else if (!err) fn.apply(this, res);
+      };
+      this._acks.set(id, ack);
     }
     if (now) this._send(packet);
     else if (!volatile) this.sendBuffer.push(packet);
   }
 
-  /** Emit with an ack and get the server's answer; rejects on timeout when one applies. */
+  /** Emit with an ack and get the server's answer; rejects on timeout or disconnect. */
   emitWithAck<Ev extends EventNames<E>>(event: Ev, ...args: AllButLast<EventParams<E, Ev>>): Promise<FirstArg<Last<EventParams<E, Ev>>>>;
   emitWithAck(event: string, ...args: unknown[]): Promise<unknown> {
-    const withError = this._timeout !== undefined || this._opts.ackTimeout !== undefined || !!this._queue;
     return new Promise((resolve, reject) => {
-      args.push((a: unknown, b: unknown) => (withError ? (a ? reject(a) : resolve(b)) : resolve(a)));
-      (this.emit as (ev: string, ...a: unknown[]) => this)(event, ...args);
+      const cb: Ack = (err, answer) => (err ? reject(err) : resolve(answer));
+      cb.withError = true;
+      (this.emit as (ev: string, ...a: unknown[]) => this)(event, ...args, cb);
     });
   }
 
@@ -166,79 +202,64 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     return this;
   }
 
-  /** @internal Write one EVENT now (the caller checked the session). */
-  _send(packet: SocketPacket): void {
+  /** Write one EVENT now (the caller checked the session). */
+  private _send(packet: SocketPacket): void {
     this._call(this._anyOut, packet.data as unknown[]);
     this.io._packet(packet);
   }
 
-  /** Register an ack callback; with a timeout it becomes error-first. */
-  private _ack(id: number, fn: Ack, event: string, ms: number | undefined): void {
-    if (ms === undefined && !fn.withError) return void this._acks.set(id, fn);
-    const timer =
-      ms === undefined
-        ? undefined
-        : setTimeout(() => {
-            this._acks.delete(id);
-            const i = this.sendBuffer.findIndex((p) => p.id === id);
-            if (i >= 0) this.sendBuffer.splice(i, 1);
-            fn.call(this, new TimeoutError(`No ack for "${event}" on ${this.nsp} within ${ms} ms`));
-          }, ms);
-    const wrapped: Ack = (...args) => {
-      clearTimeout(timer);
-      fn.apply(this, args);
-    };
-    wrapped.withError = true;
-    this._acks.set(id, wrapped);
-  }
-
   /** @internal The session is open: ask for this namespace. */
   _onOpen(): void {
-    const a = this.auth;
-    if (typeof a === "function") a((data) => this._connectPacket(data));
-    else this._connectPacket(a);
-  }
-
-  private _connectPacket(data: AuthData): void {
     // With a pid (connection state recovery), the server can replay what we missed since `offset`.
-    const d = this._pid ? { pid: this._pid, offset: this._offset, ...data } : data;
-    this.io._packet({ type: CONNECT, nsp: this.nsp, data: Object.keys(d).length ? d : undefined });
+    const send = (data: AuthData) => {
+      const d = this._pid ? { pid: this._pid, offset: this._offset, ...data } : data;
+      this.io._packet({ type: CONNECT, nsp: this.nsp, data: Object.keys(d).length ? d : undefined });
+    };
+    const a = this.auth;
+    if (typeof a === "function") a(send);
+    else send(a);
   }
 
-  /** @internal One decoded packet for this namespace. */
+  /** @internal One decoded packet for this namespace (the codec checked each type's payload shape). */
   _onPacket(p: SocketPacket): void {
+    const d = p.data as { sid?: string; pid?: string; message?: unknown; data?: unknown } | undefined;
     switch (p.type) {
-      case CONNECT: {
-        const d = p.data as { sid?: unknown; pid?: unknown } | undefined;
-        if (d && typeof d.sid === "string") return this._onConnect(d.sid, typeof d.pid === "string" ? d.pid : undefined);
-        return this._fire("connect_error", [new OmnioError(`CONNECT reply on ${this.nsp} without sid`)]);
-      }
+      case CONNECT:
+        if (typeof d?.sid !== "string") return this._fire("connect_error", [new ProtocolError("CONNECT without sid")]);
+        this.id = d.sid;
+        this.recovered = !!d.pid && d.pid === this._pid;
+        this._pid = d.pid;
+        this.connected = true;
+        for (const args of this.receiveBuffer.splice(0)) this._onEvent(args);
+        for (const packet of this.sendBuffer.splice(0)) this._send(packet);
+        this._fire("connect", []);
+        return this._drain();
       case EVENT:
       case BINARY_EVENT: {
         const args = p.data as unknown[];
-        if (p.id !== undefined) args.push(this._reply(p.id));
+        const id = p.id;
+        let sent = false;
+        // The ack function handed to a listener: answers once.
+        if (id !== undefined) {
+          args.push((...data: unknown[]) => {
+            if (!sent) this.io._packet({ type: ACK, nsp: this.nsp, id, data });
+            sent = true;
+          });
+        }
         if (this.connected) this._onEvent(args);
         else this.receiveBuffer.push(args);
         return;
       }
       case ACK:
-      case BINARY_ACK: {
-        const ack = this._acks.get(p.id!);
-        if (!ack) return;
-        this._acks.delete(p.id!);
-        const args = p.data as unknown[];
-        if (ack.withError) args.unshift(null);
-        return ack.apply(this, args);
-      }
+      case BINARY_ACK:
+        return this._acks.get(p.id!)?.(null, ...(p.data as unknown[]));
       case DISCONNECT:
         this._leave();
         return this._onClose("io server disconnect");
       case CONNECT_ERROR: {
         this._leave();
-        const d = p.data as { message?: unknown; data?: unknown } | string | undefined;
-        const message = typeof d === "string" ? d : String(d?.message ?? "connect error");
-        const err: ConnectError = new OmnioError(message);
-        if (d && typeof d === "object") err.data = d.data;
+        const err: ConnectError = new OmnioError(typeof d === "string" ? d : String(d!.message ?? "Refused"));
+        err.data = d!.data;
         return this._fire("connect_error", [err]);
       }
     }
@@ -246,7 +267,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
 
   /** No longer subscribed to the Manager, which closes the session if no other socket is. */
   private _leave(): void {
-    this._active = false;
+    this.active = false;
     this.io._destroy();
   }
 
@@ -259,39 +280,15 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   _onClose(reason: string, description?: unknown): void {
     this.connected = false;
     this.id = undefined;
-    // Acks of packets already written will never come; error-first callbacks are told. Buffered ones wait.
-    for (const [id, ack] of this._acks) {
-      if (this.sendBuffer.some((p) => p.id === id)) continue;
-      this._acks.delete(id);
-      if (ack.withError) ack.call(this, new OmnioError(`Socket ${this.nsp} disconnected (${reason}) before its ack arrived`));
-    }
+    // Acks of packets already written will never come: fail them. Buffered ones wait for the next connect.
+    for (const [id, ack] of this._acks) if (!this.sendBuffer.some((p) => p.id === id)) ack(new OmnioError(`Disconnected (${reason})`));
     this._fire("disconnect", [reason, description]);
-  }
-
-  private _onConnect(sid: string, pid: string | undefined): void {
-    this.id = sid;
-    this.recovered = !!pid && pid === this._pid;
-    this._pid = pid;
-    this.connected = true;
-    for (const args of this.receiveBuffer.splice(0)) this._onEvent(args);
-    for (const p of this.sendBuffer.splice(0)) this._send(p);
-    this._fire("connect", []);
-    this._queue?.drain(true);
   }
 
   private _onEvent(args: unknown[]): void {
     this._call(this._any, args);
-    if (this._pid && typeof args[args.length - 1] === "string") this._offset = args[args.length - 1] as string;
+    const last = args[args.length - 1];
+    if (this._pid && typeof last === "string") this._offset = last;
     this._fire(args.shift() as string, args);
-  }
-
-  /** The ack function handed to a listener: answers once. */
-  private _reply(id: number): (...args: unknown[]) => void {
-    let sent = false;
-    return (...data) => {
-      if (sent) return;
-      sent = true;
-      this.io._packet({ type: ACK, nsp: this.nsp, id, data });
-    };
   }
 }
