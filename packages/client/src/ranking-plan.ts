@@ -13,7 +13,7 @@
 //   `probeDeadline(rtt)` with the transport's own RTT, else the best-ranked known RTT of the origin. The dependable
 //   handshake keeps the connect `timeout`. A session with a live RTT measurement should prefer it.
 
-import type { TransportName, TransportTraits } from "./transport.js";
+import type { TransportName } from "./transport.js";
 import { isRankedDown, type RankingCandidate, type RankingRow } from "./ranking.js";
 import { probeDeadline } from "./probe-deadline.js";
 
@@ -27,29 +27,23 @@ export interface TransportPlan {
 }
 
 export function planFromRanking(rows: readonly RankingRow[], factories: readonly RankingCandidate[]): TransportPlan {
-  const traits = new Map<TransportName, TransportTraits>();
-  for (const f of factories) if (!traits.has(f.name)) traits.set(f.name, f.traits);
-  const usable = rows.filter((r) => r.supported && traits.has(r.name));
-  const canOpen = usable.filter((r) => traits.get(r.name)!.handshake);
-  const isDependable = (r: RankingRow) => !traits.get(r.name)!.duplex && !traits.get(r.name)!.streaming;
-
+  const traitsOf = (name: TransportName) => factories.find((f) => f.name === name)?.traits;
+  /** 0: dependable (neither duplex nor streaming), 1: half-duplex streaming, 2: duplex. */
+  const kind = (r: RankingRow) => {
+    const t = traitsOf(r.name)!;
+    return t.duplex ? 2 : t.streaming ? 1 : 0;
+  };
+  const canOpen = rows.filter((r) => r.supported && traitsOf(r.name)?.handshake);
   const remembered = canOpen.find((r) => r.last === "ok" && !isRankedDown(r));
-  const ordered = [
-    ...(remembered ? [remembered] : []),
-    ...canOpen.filter(isDependable),
-    ...canOpen.filter((r) => !isDependable(r) && !traits.get(r.name)!.duplex),
-    ...canOpen.filter((r) => traits.get(r.name)!.duplex),
-  ];
-  const handshake = [...new Set(ordered.map((r) => r.name))];
-  const upgrades = handshake.length ? upgradesFrom(rows, handshake[0]!).filter((n) => traits.has(n)) : [];
+  const order = (r: RankingRow) => (r === remembered ? -1 : kind(r));
+  // Stable sort: the remembered one first, then each kind in rank order.
+  const handshake = canOpen.sort((a, b) => order(a) - order(b)).map((r) => r.name);
+  const upgrades = upgradesFrom(rows, handshake[0]!).filter(traitsOf);
 
-  const originRtt = rows.find((r) => r.rttMs !== null)?.rttMs ?? null;
+  const originRtt = rows.find((r) => r.rttMs !== null)?.rttMs;
   const deadlines: Partial<Record<TransportName, number>> = {};
-  const timed = upgrades.slice();
-  if (remembered && !isDependable(remembered)) timed.push(remembered.name);
-  for (const name of timed) {
-    const own = rows.find((r) => r.name === name)?.rttMs ?? null;
-    deadlines[name] = probeDeadline(own ?? originRtt);
+  for (const name of remembered && kind(remembered) ? [...upgrades, remembered.name] : upgrades) {
+    deadlines[name] = probeDeadline(rows.find((r) => r.name === name)!.rttMs ?? originRtt);
   }
   return { handshake, upgrades, deadlines };
 }

@@ -22,21 +22,11 @@
 // unsupported. So ≥ 100: healthy; 10–99: ranked down; 0: unsupported; higher is better.
 
 import type { ProbeResult, TransportName, TransportTraits } from "./transport.js";
-import type { MemoryRecord, MemoryRecords, TransportOutcome } from "./transport-memory.js";
+import type { MemoryRecords, TransportOutcome } from "./transport-memory.js";
 import { MEMORY_TTL_MS } from "./transport-memory.js";
-import { OUTCOMES, isTime, own } from "./transport-memory-format.js";
+import { TRANSPORT_NAMES, isFresh, own, readRecord } from "./transport-memory-format.js";
 
-/** Own properties only: a `__proto__` or `constructor` key in foreign data is not a transport. */
-const pick = own as <T>(o: Partial<Record<TransportName, T>> | undefined, name: TransportName) => T | undefined;
-
-export const DEFAULT_TRANSPORT_ORDER: readonly TransportName[] = [
-  "websocket",
-  "flashsocket",
-  "xhr-multipart",
-  "htmlfile",
-  "polling",
-  "jsonp",
-];
+export const DEFAULT_TRANSPORT_ORDER = TRANSPORT_NAMES;
 
 /** One row of `socket.io.ranking()`, best first. */
 export interface RankingRow {
@@ -71,39 +61,45 @@ const PREFERENCE_STEP = 10;
 export const RETRY_AFTER_MS = 10 * 60 * 1000;
 const SESSION_FAILURE_LIMIT = 2;
 
-const VERB: Record<Exclude<TransportOutcome, "ok">, string> = {
-  failed: "failed",
-  timeout: "timed out",
-  buffered: "was buffered by a proxy",
-};
+const VERB = { failed: "failed", timeout: "timed out", buffered: "was buffered by a proxy" };
 
 export function rankTransports(
   candidates: readonly RankingCandidate[],
   probes: Partial<Record<TransportName, ProbeResult>>,
   memory: MemoryRecords | undefined,
-  context: RankingContext = {},
+  { crossOrigin, sessionFailures, now, ttlMs = MEMORY_TTL_MS }: RankingContext = {},
 ): RankingRow[] {
+  // Memory, probes and failures may come from foreign data: own properties only, so `__proto__` is no transport.
   const unique = candidates.filter((c, i) => candidates.findIndex((d) => d.name === c.name) === i);
-  const n = unique.length;
-  const ttl = context.ttlMs ?? MEMORY_TTL_MS;
-  const rows = unique.map((c, index) => {
-    const probe = pick(probes, c.name);
-    const rec = usableRecord(pick(memory, c.name), context.now, ttl);
-    const last = rec?.last ?? null;
-    const rttMs = rec?.rttMs ?? null;
-    let reason: string;
-    let score = 0; // unsupported; a supported one scores at least PREFERENCE_STEP
-    if (!probe || typeof probe.supported !== "boolean") reason = "not probed";
-    else if (!probe.supported) reason = probe.reason;
-    else {
-      const trouble = troubleReason(c, rec, context, ttl);
-      reason = trouble ?? healthyReason(probe, rec, context.now);
-      score = (trouble ? 0 : HEALTHY_SCORE) + PREFERENCE_STEP * (n - index);
-    }
-    return { index, row: { name: c.name, supported: score > 0, reason, score, last, rttMs } };
-  });
-  rows.sort((a, b) => b.row.score - a.row.score || a.index - b.index);
-  return rows.map((r) => r.row);
+  return unique
+    .map(({ name, traits }, i) => {
+      const probe = own(probes, name) as ProbeResult | undefined;
+      let rec = readRecord(own(memory, name));
+      if (rec && now !== undefined && !isFresh(rec.at, now, ttlMs)) rec = undefined;
+      const age = rec && now !== undefined ? now - rec.at : undefined;
+      const on = `${ago(age)}on this origin`;
+      const died = own(sessionFailures, name) as number;
+      let reason = probe ? probe.reason : "not probed";
+      let down = false;
+      if (probe?.supported) {
+        if (died >= SESSION_FAILURE_LIMIT) {
+          reason = `died ${died} times this session`;
+          down = true;
+        } else if (rec?.last === "ok") {
+          reason = `worked ${on}` + (rec.rttMs === null ? "" : `, RTT ${Math.round(rec.rttMs)} ms`);
+        } else if (rec) {
+          reason = VERB[rec.last] + (rec.failures > 1 ? ` ${rec.failures} times in a row, last ` : " ") + on;
+          // No CORS on the server is the usual cause of a cross-origin polling failure: it does not heal by waiting.
+          const noCors = crossOrigin && traits.crossOrigin === "cors" && !traits.duplex && !traits.streaming;
+          const penalty = Math.min(ttlMs, RETRY_AFTER_MS * 2 ** (rec.failures - 1));
+          down = noCors || age === undefined || age < penalty;
+          reason += noCors ? " (cross-origin: no CORS?)" : down ? "" : "; trying again";
+        }
+      }
+      const score = probe?.supported ? (down ? 0 : HEALTHY_SCORE) + PREFERENCE_STEP * (unique.length - i) : 0;
+      return { name, supported: score > 0, reason, score, last: rec?.last ?? null, rttMs: rec?.rttMs ?? null };
+    })
+    .sort((a, b) => b.score - a.score); // stable: equal scores (the unsupported) keep the user's order
 }
 
 /** Supported but ranked down (memory or this session): not worth an upgrade probe for now. */
@@ -111,51 +107,9 @@ export function isRankedDown(row: RankingRow): boolean {
   return row.supported && row.score < HEALTHY_SCORE;
 }
 
-/** Why `c` is ranked down, or null when it is not. */
-function troubleReason(
-  c: RankingCandidate,
-  rec: MemoryRecord | undefined,
-  context: RankingContext,
-  ttl: number,
-): string | null {
-  const died = pick(context.sessionFailures, c.name) ?? 0;
-  if (died >= SESSION_FAILURE_LIMIT) return `died ${died} times this session`;
-  if (!rec || rec.last === "ok") return null;
-  const age = context.now === undefined ? undefined : context.now - rec.at;
-  const times = rec.failures >= 2 ? ` ${rec.failures} times in a row, last` : "";
-  const said = `${VERB[rec.last]}${times} ${ago(age)}on this origin`;
-  const penalty = Math.min(ttl, RETRY_AFTER_MS * 2 ** (Math.min(rec.failures, 32) - 1));
-  if (age === undefined || age < penalty) return said;
-  const pollingClass = !c.traits.duplex && !c.traits.streaming;
-  if (context.crossOrigin && c.traits.crossOrigin === "cors" && pollingClass) {
-    return `${said} (cross-origin: no CORS?)`;
-  }
-  return null;
-}
-
-function healthyReason(probe: ProbeResult, rec: MemoryRecord | undefined, now: number | undefined): string {
-  if (!rec) return probe.reason;
-  const age = now === undefined ? undefined : now - rec.at;
-  if (rec.last === "ok") {
-    return `worked ${ago(age)}on this origin` + (rec.rttMs === null ? "" : `, RTT ${Math.round(rec.rttMs)} ms`);
-  }
-  return `${VERB[rec.last]} ${ago(age)}on this origin; trying again`;
-}
-
 /** "2 min ago " (with the trailing space), or "" when the age is unknown. */
 function ago(ms: number | undefined): string {
   if (ms === undefined) return "";
   if (ms < 60_000) return "just now ";
-  if (ms < 2 * 3_600_000) return `${Math.floor(ms / 60_000)} min ago `;
-  return `${Math.floor(ms / 3_600_000)} h ago `;
-}
-
-/** A memory record worth believing: known shape, not older than the TTL, not from the future. */
-function usableRecord(rec: MemoryRecord | undefined, now: number | undefined, ttl: number): MemoryRecord | undefined {
-  if (typeof rec !== "object" || rec === null || !OUTCOMES.includes(rec.last)) return undefined;
-  if (typeof rec.at !== "number" || !Number.isFinite(rec.at)) return undefined;
-  if (now !== undefined && (now - rec.at > ttl || rec.at - now > 60_000)) return undefined;
-  const failures = Number.isInteger(rec.failures) && rec.failures > 0 ? rec.failures : rec.last === "ok" ? 0 : 1;
-  const rttMs = isTime(rec.rttMs) ? rec.rttMs : null;
-  return { last: rec.last, at: rec.at, failures, rttMs };
+  return ms < 7_200_000 ? `${Math.floor(ms / 60_000)} min ago ` : `${Math.floor(ms / 3_600_000)} h ago `;
 }

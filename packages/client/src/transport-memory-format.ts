@@ -21,68 +21,72 @@ export type MemoryRecords = Partial<Record<TransportName, MemoryRecord>>;
 
 export const MAX_FAILURES = 99;
 /** Anything longer than this under our key is not ours (20 origins × ~1 KB). Not even parsed. */
-export const MAX_STORED_CHARS = 64 * 1024;
+const MAX_STORED_CHARS = 64 * 1024;
 export const MAX_KEY_CHARS = 512;
 export const MAX_RTT_MS = 120_000;
+/** A record dated this far in the future means the clock moved or the value is forged: ignored. */
+const MAX_CLOCK_SKEW_MS = 60_000;
 
+/** Every transport omnio has, in its default order (ranking.ts's DEFAULT_TRANSPORT_ORDER). */
 export const TRANSPORT_NAMES: readonly TransportName[] = ["websocket", "flashsocket", "xhr-multipart", "htmlfile", "polling", "jsonp"];
 export const OUTCOMES: readonly TransportOutcome[] = ["ok", "failed", "timeout", "buffered"];
 
 export interface OriginEntry {
-  used: number;
-  transports: MemoryRecords;
+  readonly key: string;
+  readonly transports: MemoryRecords;
 }
-/** Most recently used first. A Map, so keys like `__proto__` are plain data. */
-export type MemoryState = Map<string, OriginEntry>;
-
-/** Stored shape: `{"origins":[{key, used, transports: {websocket: {last, at, failures, rttMs}}}]}`, MRU first. */
-export function serializeState(state: MemoryState): { origins: Array<{ key: string } & OriginEntry> } {
-  return { origins: [...state].map(([key, e]) => ({ key, ...e })) };
-}
+/** Most recently recorded first: exactly what is stored, `{"origins": MemoryState}`. */
+export type MemoryState = OriginEntry[];
 
 /**
- * Whatever is stored → a valid state, most recently used first. Unknown names, bad fields, duplicate keys (the
- * first wins) and origins past the limit are dropped one by one; nothing here throws. Every field is read with
- * `own`, which answers undefined for non-objects, so one missing or mistyped level just fails its check.
+ * Whatever is stored → a valid state, in stored order. Unknown names, bad fields, duplicate keys (the first
+ * wins) and origins past the limit are dropped one by one. Every field is read with `own`, which answers
+ * undefined for non-objects, so one missing or mistyped level just fails its check.
  */
 export function parseState(raw: string | null, limit: number): MemoryState {
-  const found = new Map<string, OriginEntry>();
-  let data: unknown;
+  const state: MemoryState = [];
+  let origins: unknown;
   try {
-    if (typeof raw === "string" && raw.length <= MAX_STORED_CHARS) data = JSON.parse(raw);
+    origins = raw && raw.length <= MAX_STORED_CHARS && own(JSON.parse(raw), "origins");
   } catch {
-    // not ours: start empty
+    // not JSON: start empty
   }
-  const origins = own(data, "origins");
   for (const o of Array.isArray(origins) ? origins : []) {
     const key = own(o, "key");
-    const used = own(o, "used");
-    const ts = own(o, "transports");
-    if (typeof key !== "string" || !key || key.length > MAX_KEY_CHARS || found.has(key) || !isTime(used)) continue;
-    if (typeof ts !== "object" || !ts || Array.isArray(ts)) continue;
-    const transports: MemoryRecords = {};
-    for (const name of TRANSPORT_NAMES) {
-      const r = own(ts, name);
-      const last = own(r, "last") as TransportOutcome;
-      const at = own(r, "at");
-      const failures = own(r, "failures");
-      const rttMs = own(r, "rttMs");
-      if (OUTCOMES.includes(last) && isTime(at) && Number.isInteger(failures) && isTime(failures) && (rttMs === null || isTime(rttMs))) {
-        transports[name] = { last, at, failures: Math.min(failures, MAX_FAILURES), rttMs: rttMs && Math.min(rttMs, MAX_RTT_MS) };
+    if (state.length < limit && typeof key == "string" && key && key.length <= MAX_KEY_CHARS && !state.some((e) => e.key === key)) {
+      const transports: MemoryRecords = {};
+      for (const name of TRANSPORT_NAMES) {
+        const r = readRecord(own(own(o, "transports"), name));
+        if (r) transports[name] = r;
       }
+      state.push({ key, transports });
     }
-    found.set(key, { used, transports });
   }
-  // Sorting is stable: equal times keep the stored order.
-  return new Map([...found].sort((a, b) => b[1].used - a[1].used).slice(0, limit));
+  return state;
+}
+
+/** A stored (or handed-in) record if every field is valid, with failures and RTT capped; else undefined. */
+export function readRecord(r: unknown): MemoryRecord | undefined {
+  const last = own(r, "last") as TransportOutcome;
+  const at = own(r, "at");
+  const failures = own(r, "failures");
+  const rttMs = own(r, "rttMs");
+  if (OUTCOMES.includes(last) && isTime(at) && isTime(failures) && Number.isInteger(failures) && (rttMs === null || isTime(rttMs))) {
+    return { last, at, failures: Math.min(failures, MAX_FAILURES), rttMs: rttMs && Math.min(rttMs, MAX_RTT_MS) };
+  }
+}
+
+/** Not older than the TTL and not from the future (beyond clock skew). */
+export function isFresh(at: number, now: number, ttl: number): boolean {
+  return now - at <= ttl && at - now <= MAX_CLOCK_SKEW_MS;
 }
 
 /** An own data property of an object, else undefined: never walk the prototype chain of something we parsed. */
 export function own(o: unknown, k: string): unknown {
-  return typeof o === "object" && o && Object.prototype.hasOwnProperty.call(o, k) ? (o as Record<string, unknown>)[k] : undefined;
+  return typeof o == "object" && o && Object.prototype.hasOwnProperty.call(o, k) ? (o as Record<string, unknown>)[k] : undefined;
 }
 
 /** A finite number ≥ 0 (JSON.parse turns `1e999` into Infinity): times, counts, RTTs. */
 export function isTime(v: unknown): v is number {
-  return typeof v === "number" && v >= 0 && v < Infinity;
+  return typeof v == "number" && v >= 0 && v < Infinity;
 }

@@ -7,13 +7,11 @@ import type { TransportName } from "./transport.js";
 import {
   MAX_FAILURES,
   MAX_KEY_CHARS,
-  MAX_RTT_MS,
   OUTCOMES,
-  isTime,
   TRANSPORT_NAMES as NAMES,
+  isFresh,
+  isTime,
   parseState,
-  serializeState,
-  type MemoryRecord,
   type MemoryRecords,
   type MemoryState as State,
   type TransportOutcome,
@@ -55,8 +53,6 @@ export const MEMORY_TTL_MS = 24 * 60 * 60 * 1000;
 export const MEMORY_ORIGIN_LIMIT = 20;
 /** Weight of a new RTT sample: samples are rare (one per connection), so follow changes fairly quickly. */
 const RTT_ALPHA = 0.25;
-/** A record dated this far in the future means the clock moved or the value is forged: ignored. */
-const MAX_CLOCK_SKEW_MS = 60_000;
 
 type Storageish = NonNullable<TransportMemoryOptions["storage"]>;
 
@@ -65,101 +61,68 @@ type Storageish = NonNullable<TransportMemoryOptions["storage"]>;
  * A string must be an absolute URL (as for `new URL`); the session passes the URL it already parsed.
  */
 export function memoryKey(url: URL | string): string {
-  const u = typeof url === "string" ? new URL(url) : url;
+  const u = typeof url == "string" ? new URL(url) : url;
   return u.origin + u.pathname.replace(/\/?$/, "/");
 }
 
 export function createTransportMemory(options: TransportMemoryOptions = {}): TransportMemory {
   const now = options.now ?? Date.now;
-  const limit = clampInt(options.limit, 1, 1000, MEMORY_ORIGIN_LIMIT);
-  const ttl = options.ttlMs! > 0 ? options.ttlMs! : MEMORY_TTL_MS; // undefined and NaN are not > 0
-  let storage: Storageish | null = options.remember === false ? null : options.storage === undefined ? localStorageOf(globalThis) : options.storage;
-  let mem: State = new Map();
-  let lastRaw: string | null = null;
+  const limit = options.limit || MEMORY_ORIGIN_LIMIT;
+  const ttl = options.ttlMs || MEMORY_TTL_MS;
+  let storage = options.remember === false ? null : options.storage === undefined ? localStorageOf(globalThis) : options.storage;
+  let mem: State = [];
 
   /** Current state: storage when it answers (another tab may have written), else what this object holds. */
   function load(): State {
-    if (!storage) return mem;
-    let raw: string | null;
     try {
-      raw = storage.getItem(MEMORY_STORAGE_KEY);
+      if (storage) mem = parseState(storage.getItem(MEMORY_STORAGE_KEY), limit);
     } catch {
       storage = null; // SecurityError, disabled storage: from now on, memory only
-      return mem;
-    }
-    if (raw !== lastRaw) {
-      lastRaw = raw;
-      mem = parseState(raw, limit);
     }
     return mem;
   }
 
   function save(state: State): void {
     mem = state;
-    if (!storage) return;
-    const raw = JSON.stringify(serializeState(state));
     try {
-      storage.setItem(MEMORY_STORAGE_KEY, raw);
-      lastRaw = raw;
+      if (storage) state[0] ? storage.setItem(MEMORY_STORAGE_KEY, JSON.stringify({ origins: state })) : storage.removeItem(MEMORY_STORAGE_KEY);
     } catch {
       storage = null; // quota exceeded, Safari private mode: keep going in memory with what we have
     }
   }
 
-  function fresh(r: MemoryRecord, t: number): boolean {
-    return t - r.at <= ttl && r.at - t <= MAX_CLOCK_SKEW_MS;
+  function get(originKey: string): MemoryRecords {
+    const out: MemoryRecords = {};
+    const ts = load().find((o) => o.key === originKey)?.transports;
+    const t = now();
+    for (const name of NAMES) {
+      const r = ts?.[name];
+      if (r && isFresh(r.at, t, ttl)) out[name] = { ...r };
+    }
+    return out;
   }
 
   return {
     get persistent() {
-      return storage !== null;
+      return !!storage;
     },
-    get(originKey) {
-      const out: MemoryRecords = {};
-      const entry = load().get(originKey);
-      if (!entry) return out;
-      const t = now();
-      for (const name of NAMES) {
-        const r = entry.transports[name];
-        if (r && fresh(r, t)) out[name] = { ...r };
-      }
-      return out;
-    },
+    get,
     record(originKey, name, outcome, rttMs) {
-      if (typeof originKey !== "string" || originKey.length > MAX_KEY_CHARS) return;
-      if (!NAMES.includes(name) || !OUTCOMES.includes(outcome)) return;
-      const t = now();
-      if (!Number.isFinite(t)) return;
-      const state = new Map(load());
-      const prevEntry = state.get(originKey);
-      const transports: MemoryRecords = { ...prevEntry?.transports };
-      const prev = transports[name] && fresh(transports[name]!, t) ? transports[name] : undefined;
-      const sample = isTime(rttMs) ? Math.min(rttMs, MAX_RTT_MS) : null;
-      const rtt = sample === null ? prev?.rttMs ?? null : prev?.rttMs == null ? sample : prev.rttMs + RTT_ALPHA * (sample - prev.rttMs);
+      if (originKey.length > MAX_KEY_CHARS || !NAMES.includes(name) || !OUTCOMES.includes(outcome)) return;
+      const transports = get(originKey); // fresh records only: a streak older than the TTL starts over
+      const prev = transports[name];
+      const old = prev ? prev.rttMs : null;
+      const rtt = isTime(rttMs) ? (old === null ? rttMs : old + RTT_ALPHA * (rttMs - old)) : old;
       transports[name] = {
         last: outcome,
-        at: t,
-        failures: outcome === "ok" ? 0 : Math.min(MAX_FAILURES, (prev?.failures ?? 0) + 1),
-        rttMs: rtt === null ? null : Math.round(rtt * 10) / 10,
+        at: now(),
+        failures: outcome == "ok" ? 0 : Math.min(MAX_FAILURES, (prev?.failures ?? 0) + 1),
+        rttMs: rtt && Math.round(rtt * 10) / 10,
       };
-      state.delete(originKey);
-      const next: State = new Map([[originKey, { used: t, transports }]]);
-      for (const [k, v] of state) if (next.size < limit) next.set(k, v);
-      save(next);
+      save([{ key: originKey, transports }, ...mem.filter((o) => o.key !== originKey)].slice(0, limit));
     },
     forget(originKey) {
-      if (originKey === undefined) {
-        mem = new Map();
-        lastRaw = null;
-        try {
-          storage?.removeItem(MEMORY_STORAGE_KEY);
-        } catch {
-          storage = null;
-        }
-        return;
-      }
-      const state = new Map(load());
-      if (state.delete(originKey)) save(state);
+      save(originKey === undefined ? [] : load().filter((o) => o.key !== originKey));
     },
   };
 }
@@ -167,13 +130,9 @@ export function createTransportMemory(options: TransportMemoryOptions = {}): Tra
 /** `g.localStorage` when it is a Storage, else null: the getter itself throws in sandboxed frames and opaque origins. */
 export function localStorageOf(g: typeof globalThis): Storageish | null {
   try {
-    const s = (g as { localStorage?: Partial<Storageish> }).localStorage;
-    return s && typeof s.getItem === "function" && typeof s.setItem === "function" && typeof s.removeItem === "function" ? (s as Storageish) : null;
+    const s = g.localStorage as Storageish | undefined;
+    return typeof s?.getItem == "function" ? s : null;
   } catch {
     return null;
   }
-}
-
-function clampInt(v: number | undefined, min: number, max: number, fallback: number): number {
-  return typeof v === "number" && Number.isFinite(v) ? Math.max(min, Math.min(max, Math.floor(v))) : fallback;
 }

@@ -142,7 +142,7 @@ describe("transport memory: storage", () => {
     memory.record(A, "websocket", "ok", 12);
     expect([...storage.data.keys()]).toEqual(["omnio:transports:v1"]);
     expect(JSON.parse(storage.data.get(MEMORY_STORAGE_KEY)!)).toEqual({
-      origins: [{ key: A, used: T0, transports: { websocket: { last: "ok", at: T0, failures: 0, rttMs: 12 } } }],
+      origins: [{ key: A, transports: { websocket: { last: "ok", at: T0, failures: 0, rttMs: 12 } } }],
     });
     expect(make().get(A).websocket).toEqual({ last: "ok", at: T0, failures: 0, rttMs: 12 });
   });
@@ -173,14 +173,13 @@ describe("transport memory: storage", () => {
     expect(stored.origins.map((o) => o.key)).toEqual(["o4", "o1", "o3"]);
   });
 
-  it("applies the limit to what it reads, keeping the most recently used", () => {
+  it("applies the limit to what it reads, keeping the first (most recently recorded) origins", () => {
     const { storage, make } = setup();
     const origins = Array.from({ length: 30 }, (_, i) => ({
       key: `o${i}`,
-      used: T0 - i,
       transports: { polling: { last: "ok", at: T0 - i, failures: 0, rttMs: null } },
     }));
-    storage.data.set(MEMORY_STORAGE_KEY, JSON.stringify({ origins: origins.reverse() }));
+    storage.data.set(MEMORY_STORAGE_KEY, JSON.stringify({ origins }));
     const memory = make({ limit: 5 });
     expect(memory.get("o4").polling).toBeDefined();
     expect(memory.get("o5")).toEqual({});
@@ -259,8 +258,7 @@ describe("transport memory: storage", () => {
 
 describe("transport memory: corrupt and foreign values", () => {
   const rec = { last: "ok", at: T0, failures: 0, rttMs: 10 };
-  const wrap = (transports: unknown, key: unknown = A, used: unknown = T0) =>
-    JSON.stringify({ origins: [{ key, used, transports }] });
+  const wrap = (transports: unknown, key: unknown = A) => JSON.stringify({ origins: [{ key, transports }] });
 
   const corrupt: [string, string][] = [
     ["not JSON", "{origins:"],
@@ -273,7 +271,7 @@ describe("transport memory: corrupt and foreign values", () => {
     ["an older shape", JSON.stringify({ [A]: { websocket: "ok" } })],
     ["key not a string", wrap({ websocket: rec }, 5)],
     ["empty key", wrap({ websocket: rec }, "")],
-    ["used not a time", wrap({ websocket: rec }, A, "yesterday")],
+    ["transports a string", wrap("websocket")],
     ["transports an array", wrap([rec])],
     ["unknown outcome", wrap({ websocket: { ...rec, last: "great" } })],
     ["at a string", wrap({ websocket: { ...rec, at: String(T0) } })],
@@ -301,10 +299,10 @@ describe("transport memory: corrupt and foreign values", () => {
     const { storage, make } = setup();
     const raw = JSON.stringify({
       origins: [
-        { key: A, used: T0, transports: { websocket: rec, polling: { last: 7 }, jsonp: null } },
-        { key: A, used: T0, transports: { polling: rec } }, // duplicate key: the first wins
+        { key: A, transports: { websocket: rec, polling: { last: 7 }, jsonp: null } },
+        { key: A, transports: { polling: rec } }, // duplicate key: the first wins
         "junk",
-        { key: B, used: T0 - 1, transports: { jsonp: { ...rec, last: "timeout", failures: 500 } } },
+        { key: B, used: "an older version's field", transports: { jsonp: { ...rec, last: "timeout", failures: 500 } } },
       ],
       extra: true,
     });
@@ -318,7 +316,7 @@ describe("transport memory: corrupt and foreign values", () => {
     const { storage, make } = setup();
     storage.data.set(
       MEMORY_STORAGE_KEY,
-      `{"__proto__":{"polluted":1},"origins":[{"key":"__proto__","used":${T0},"transports":{"__proto__":{"polluted":2},"polling":${JSON.stringify(rec)}}}]}`,
+      `{"__proto__":{"polluted":1},"origins":[{"key":"__proto__","transports":{"__proto__":{"polluted":2},"polling":${JSON.stringify(rec)}}}]}`,
     );
     const memory = make();
     const got = memory.get("__proto__");
