@@ -87,8 +87,10 @@ export class Engine {
   _up: { cancel(): void } | undefined;
   /** @internal The current transport is pausing for an upgrade: writes are held. */
   _pausing = false;
-  private _wb: EnginePacket[] = [];
-  private _factory!: TransportFactory;
+  /** @internal The write buffer. */
+  _wb: EnginePacket[] = [];
+  /** @internal The current transport's factory (its traits decide batching and Blob reading). */
+  _factory!: TransportFactory;
   /** Writes held while a Blob is read for a text transport. */
   private _reading?: boolean;
   /** The heartbeat timer; before the handshake, the attempt's deadline. */
@@ -165,8 +167,8 @@ export class Engine {
       return queueMicrotask(() => this._close("transport error", error));
     }
     const f = step.factory;
-    const t = this._create(f);
-    this._use(f, t);
+    const t = (this.transport = this._create(f));
+    this._factory = f;
     this._started = Date.now();
     clearTimeout(this._timer);
     // A silent hang is a failure too, when something else could be tried.
@@ -187,12 +189,6 @@ export class Engine {
     const error = cause instanceof TransportError ? cause : new TransportError(`Failed to open ${f.name} to ${this.base}: ${reason}`, f.name, { cause });
     this._failed.push([f.name, outcome, error]);
     this._next();
-  }
-
-  /** @internal Make `f` the current transport (handshake, or an upgrade's switch). */
-  _use(f: TransportFactory, t: Transport): void {
-    this.transport = t;
-    this._factory = f;
   }
 
   /**
@@ -314,19 +310,6 @@ export class Engine {
     // Packets are only queued once open (send() callers check alive()), so the handshake is known here.
     const n = traits.duplex ? wb.length : batchLength(wb, this.handshake!.maxPayload);
     t.send(n === wb.length ? ((this._wb = []), wb) : wb.splice(0, n));
-  }
-
-  /** @internal An upgrade's probe succeeded and the old transport is paused: `5` goes first on the new one. */
-  _switch(f: TransportFactory, t: Transport): void {
-    const old = this.transport!;
-    this._up = undefined;
-    this._pausing = false;
-    this._wb.unshift({ type: "upgrade" });
-    this._use(f, t);
-    old.close();
-    this._h.onUpgrade(f.name, old.name);
-    this._h.onTransport(f.name, old.name, "upgrade");
-    this._flush();
   }
 
   /** @internal */

@@ -53,7 +53,16 @@ export function runUpgrades(engine: Engine, steps: UpgradeStep[], record: Upgrad
       const swap = () => {
         if (!live()) return; // the session closed meanwhile
         record(name, "ok", Date.now() - started);
-        engine._switch(f, t);
+        // `5` goes first on the new transport, then what was held while pausing.
+        engine._up = undefined;
+        engine._pausing = false;
+        engine._wb.unshift({ type: "upgrade" });
+        engine.transport = t;
+        engine._factory = f;
+        old.close();
+        engine._h.onUpgrade(name, old.name);
+        engine._h.onTransport(name, old.name, "upgrade");
+        engine._flush();
       };
       if (old.pause) old.pause(swap);
       else swap();
