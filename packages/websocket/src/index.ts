@@ -1,7 +1,7 @@
 // @omnio/websocket: the WebSocket transport factory. Nothing runs at import time.
 // @see https://developer.mozilla.org/en-US/docs/Web/API/WebSocket
 
-import type { ProbeEnv, ProbeResult, TransportContext, TransportFactory, TransportTraits } from "@omnio/client";
+import type { TransportFactory, TransportTraits } from "@omnio/client";
 import type { WebSocketConstructor } from "./websocket-like.js";
 import { createWebSocketTransport } from "./websocket-transport.js";
 
@@ -35,14 +35,10 @@ export function websocket(options: WebSocketTransportOptions = {}): TransportFac
   return {
     name: "websocket",
     traits,
-    probe(env: ProbeEnv): ProbeResult {
-      if (options.WebSocket) return { supported: true, reason: "WebSocket constructor passed in options" };
-      return typeof env.global.WebSocket === "function"
-        ? { supported: true, reason: "global WebSocket present" }
-        : { supported: false, reason: "no global WebSocket and none passed in options.WebSocket" };
+    probe({ global }) {
+      const reason = options.WebSocket ? "WebSocket from options" : typeof global.WebSocket == "function" ? "global WebSocket present" : "";
+      return { supported: !!reason, reason: reason || "no global WebSocket" };
     },
-    create(context: TransportContext) {
-      return createWebSocketTransport(context, options.WebSocket ?? (context.global.WebSocket as WebSocketConstructor | undefined), options.protocols);
-    },
+    create: (context) => createWebSocketTransport(context, options),
   };
 }

@@ -4,11 +4,8 @@
 // @see https://developer.mozilla.org/en-US/docs/Web/API/WebSocket
 
 import { TransportError, buildUrl, decodeFrame, encodeFrame, type Transport, type TransportContext } from "@omnio/client";
+import type { WebSocketTransportOptions } from "./index.js";
 import type { WebSocketCloseLike, WebSocketConstructor, WebSocketErrorLike, WebSocketLike, WebSocketMessageLike } from "./websocket-like.js";
-
-const IDLE = 0, OPENING = 1, OPEN = 2, CLOSED = 3;
-
-const noop = (): void => {};
 
 /** What `ws` keeps as `_socket`: a net.Socket. */
 interface Corkable {
@@ -16,131 +13,113 @@ interface Corkable {
   uncork(): void;
 }
 
-export function createWebSocketTransport(
-  context: TransportContext,
-  Ctor: WebSocketConstructor | undefined,
-  protocols: string | string[] | undefined,
-): Transport {
+export function createWebSocketTransport(context: TransportContext, options: WebSocketTransportOptions): Transport {
   const sink = context.sink;
-  let state = IDLE;
+  // 0 idle, 1 opening, 2 open, 3 closed. Plain numbers: named constants would stay variables once minified.
+  let state = 0;
+  /** Frames handed to the socket, drain not reported yet. */
+  let busy = false;
   let ws: WebSocketLike | undefined;
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  /** Detail of the last `error` event, reported with the `close` that always follows it. */
+  /** The last `error` event, reported with the `close` that always follows it. */
   let lastError: WebSocketErrorLike | undefined;
   /** Built by open() from the query of that moment (the sid may arrive after create()). */
-  let url = "";
+  let url: string;
 
-  /** Let go of the socket (and its handlers) for good. */
+  /** Let go of the socket and its handlers for good. */
   const release = (): void => {
-    state = CLOSED;
-    t.writable = false;
-    clearTimeout(timer);
-    const socket = ws;
-    ws = undefined;
-    if (!socket) return;
-    socket.onopen = socket.onmessage = socket.onclose = null;
-    // Keep an error handler: `ws` emits `error` when a socket is closed while connecting, and an
-    // EventEmitter `error` without a listener would crash Node.
-    socket.onerror = noop;
-    try {
-      socket.close();
-    } catch {
-      // Already closing or closed: nothing left to release.
-    }
+    state = 3;
+    if (!ws) return;
+    // No-ops rather than null: `ws` emits `error` when a socket is closed while connecting, and an
+    // EventEmitter `error` without a listener would crash Node. close() never throws without arguments,
+    // and is harmless when repeated.
+    ws.onopen = ws.onmessage = ws.onclose = ws.onerror = () => {};
+    ws.close();
   };
 
-  /** Release everything, then report once. */
-  const fail = (message: string, cause: unknown, reason = "transport error"): void => {
-    if (state === CLOSED) return;
+  /** Release everything, then report once. `what` names the failed operation. */
+  const fail = (what: string, cause: unknown, reason = "transport error", detail = (cause as Error).message): void => {
     release();
-    const detail = cause instanceof Error && !message.includes(cause.message) ? ": " + cause.message : "";
-    sink.onClose(reason, new TransportError(message + detail, "websocket", { cause }));
+    sink.onClose(reason, new TransportError(`${what} websocket to ${url}: ${detail}`, "websocket", { cause }));
   };
 
-  const onClose = (event: WebSocketCloseLike): void => {
-    const wasOpen = state === OPEN;
-    if (wasOpen && event.wasClean && (event.code === 1000 || event.code === 1005)) {
-      // The server ended the session cleanly (stock Engine.IO closes the socket without a close packet).
-      release();
-      return sink.onClose("transport close");
-    }
-    const e = lastError;
-    const detail = e ? (e.error instanceof Error ? e.error.message : typeof e.message === "string" ? e.message : "") : "";
-    const what = `${detail && detail + " "}(code ${event.code}${event.reason ? ": " + event.reason : ""})`;
-    fail(
-      wasOpen ? `Websocket to ${url} closed: ${what}` : `Failed to open websocket to ${url}: ${what}`,
-      e?.error ?? event,
-      wasOpen ? "transport close" : "transport error",
-    );
-  };
-
-  const t: Transport & { writable: boolean } = {
+  const t: Transport = {
     name: "websocket",
-    writable: false,
+    get writable() {
+      return state == 2 && !busy;
+    },
 
     open() {
-      if (state !== IDLE) return;
-      state = OPENING;
+      if (state) return;
+      state = 1;
       url = buildUrl(context.base.replace(/^http/, "ws"), { ...context.query(), transport: "websocket" });
-      const headers = context.extraHeaders;
+      // The session creates this transport only when probe() found a constructor.
+      const Ctor = options.WebSocket ?? (context.global.WebSocket as WebSocketConstructor);
+      let socket: WebSocketLike;
       try {
-        if (!Ctor) throw new TypeError("no WebSocket constructor in this environment");
         // Browsers ignore the third argument; `ws` reads headers from it.
-        ws = headers ? new Ctor(url, protocols, { headers }) : new Ctor(url, protocols);
+        socket = ws = new Ctor(url, options.protocols, { headers: context.extraHeaders });
       } catch (cause) {
-        // The constructor throws synchronously (bad URL, blocked port): report on a fresh task, never
-        // from inside open(), so the session is not re-entered while it is still calling us.
-        timer = setTimeout(() => fail(`Failed to open websocket to ${url}`, cause), 0);
-        return;
+        // The constructor throws synchronously (bad URL, blocked port): report after open() returns, so the
+        // session is not re-entered while it is still calling us; close() before that silences it.
+        return queueMicrotask(() => state < 3 && fail("Failed to open", cause));
       }
-      ws.binaryType = "arraybuffer";
-      ws.onopen = () => {
-        if (state !== OPENING) return;
-        state = OPEN;
-        t.writable = true;
+      socket.binaryType = "arraybuffer";
+      socket.onopen = () => {
+        state = 2;
         sink.onOpen();
       };
-      ws.onmessage = ({ data }: WebSocketMessageLike) => {
-        if (state !== OPEN) return;
+      socket.onmessage = ({ data }: WebSocketMessageLike) => {
         let packet;
         try {
           packet = decodeFrame(data as string | ArrayBuffer);
         } catch (cause) {
-          return fail(`Failed to decode a frame from websocket ${url}`, cause, "parse error");
+          return fail("Failed to read from", cause, "parse error");
         }
         sink.onPacket(packet);
       };
-      ws.onclose = onClose;
-      ws.onerror = (event: WebSocketErrorLike) => void (lastError = event);
+      socket.onclose = (event: WebSocketCloseLike) => {
+        const wasOpen = state == 2;
+        const { code, reason } = event;
+        if (wasOpen && (code == 1000 || code == 1005)) {
+          // The server ended the session cleanly (stock Engine.IO closes the socket without a close packet).
+          release();
+          return sink.onClose("transport close");
+        }
+        const message = lastError?.message;
+        fail(
+          wasOpen ? "Lost" : "Failed to open",
+          lastError?.error ?? event,
+          wasOpen ? "transport close" : undefined,
+          `${message ? message + " " : ""}(code ${code}${reason && ": " + reason})`,
+        );
+      };
+      // `ws` gives the underlying error (ECONNREFUSED…) and its message; browsers a bare Event.
+      socket.onerror = (event: WebSocketErrorLike) => void (lastError = event);
     },
 
     send(packets) {
-      if (state !== OPEN) return;
-      t.writable = false;
+      if (state != 2) return;
+      busy = true;
       // Node's `ws` writes each frame to its net.Socket at once; corking that socket around a batch makes one
       // writev of it (≈ 30 % more emits per second in a burst). Browsers have no `_socket`: nothing happens.
-      const raw = packets.length > 1 ? (ws as { _socket?: Partial<Corkable> })._socket : undefined;
-      raw?.cork?.();
-      try {
-        for (const packet of packets) ws!.send(encodeFrame(packet));
-      } catch (cause) {
-        return fail(`Failed to send on websocket to ${url}`, cause);
-      } finally {
-        raw?.uncork?.();
-      }
+      const raw = (ws as { _socket?: Corkable })._socket;
+      raw?.cork();
+      // No try: sending on an open socket does not throw (once it is closing, browsers and `ws` drop the frame),
+      // and encodeFrame trusts the packets the session built.
+      for (const packet of packets) ws!.send(encodeFrame(packet));
+      raw?.uncork();
       // The socket has taken the frames. Drain after send() returns (a session writing from inside onDrain
       // must not recurse), but on a microtask: a timer costs ≥ 1 ms per round trip (Node clamps, browsers
       // throttle). Several sends before it runs make one drain; close() before it, none.
       queueMicrotask(() => {
-        if (state !== OPEN || t.writable) return;
-        t.writable = true;
-        sink.onDrain();
+        if (state == 2 && busy) {
+          busy = false;
+          sink.onDrain();
+        }
       });
     },
 
-    close() {
-      if (state !== CLOSED) release();
-    },
+    close: release,
   };
   return t;
 }

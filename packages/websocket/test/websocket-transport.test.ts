@@ -107,7 +107,9 @@ describe("websocket transport", () => {
     expect(driver.closed!.reason).toBe("parse error");
     expect(driver.closed!.error).toBeInstanceOf(TransportError);
     expect(driver.closed!.error!.cause).toBeInstanceOf(ProtocolError);
-    expect(driver.closed!.error!.message).toMatch(/^Failed to decode a frame from websocket ws:\/\/127\.0\.0\.1:\d+\/socket\.io\/\?/);
+    const error = driver.closed!.error!;
+    expect(error.message).toMatch(/^Failed to read from websocket to ws:\/\/127\.0\.0\.1:\d+\/socket\.io\/\?/);
+    expect(error.message.endsWith(": " + (error.cause as Error).message)).toBe(true);;
     await serverSaw(() => peer.socket.readyState === WebSocket.CLOSED, "the socket closed");
   });
 
@@ -123,7 +125,7 @@ describe("websocket transport", () => {
     await second.driver.until(() => !!second.driver.closed, "abnormal close");
     expect(second.driver.closed!.reason).toBe("transport close");
     expect(second.driver.closed!.error).toBeInstanceOf(TransportError);
-    expect(second.driver.closed!.error!.message).toMatch(/^Websocket to ws:\/\/.* closed: .*\(code 1006\)$/);
+    expect(second.driver.closed!.error!.message).toMatch(/^Lost websocket to ws:\/\/.*: \(code 1006\)$/);
   });
 
   it("connection refused → 'Failed to open websocket to …' with the cause", async () => {
@@ -162,25 +164,35 @@ describe("websocket transport", () => {
     expect(early.events).toEqual([]);
   });
 
-  it("no WebSocket constructor → async TransportError, never a throw from open()", async () => {
-    const driver = new Driver(base, { global: {} as typeof globalThis });
-    transport = websocket().create(driver.context());
+  it("a constructor that throws (here: an invalid subprotocol) → async TransportError, never a throw from open()", async () => {
+    const driver = new Driver(base);
+    transport = websocket({ WebSocket, protocols: "not a token" }).create(driver.context());
     expect(() => transport!.open()).not.toThrow();
     expect(driver.events).toEqual([]);
     await driver.until(() => !!driver.closed, "close");
-    expect(driver.closed!.error!.message).toMatch(/^Failed to open websocket to ws:\/\/.*: no WebSocket constructor/);
+    expect(driver.closed!.reason).toBe("transport error");
+    expect(driver.closed!.error).toBeInstanceOf(TransportError);
+    expect(driver.closed!.error!.cause).toBeInstanceOf(SyntaxError);
+    expect(driver.closed!.error!.message).toMatch(/^Failed to open websocket to ws:\/\/.*: .*subprotocol/);
+    expect(peers).toEqual([]);
+  });
+
+  it("close() right after a constructor that throws: nothing is reported", async () => {
+    const driver = new Driver(base);
+    const t = websocket({ WebSocket, protocols: "not a token" }).create(driver.context());
+    t.open();
+    t.close();
+    await Promise.resolve();
+    expect(driver.events).toEqual([]);
   });
 });
 
 describe("websocket probe and traits", () => {
   const env = (global: object) => ({ url: new URL("http://x/socket.io/"), crossOrigin: true, global: global as typeof globalThis });
   it("supported iff a constructor is available, with the reason", () => {
-    expect(websocket({ WebSocket }).probe(env({}))).toEqual({ supported: true, reason: "WebSocket constructor passed in options" });
+    expect(websocket({ WebSocket }).probe(env({}))).toEqual({ supported: true, reason: "WebSocket from options" });
     expect(websocket().probe(env({ WebSocket }))).toEqual({ supported: true, reason: "global WebSocket present" });
-    expect(websocket().probe(env({}))).toEqual({
-      supported: false,
-      reason: "no global WebSocket and none passed in options.WebSocket",
-    });
+    expect(websocket().probe(env({}))).toEqual({ supported: false, reason: "no global WebSocket" });
   });
   it("accepts both the browser's WebSocket class and ws's without casts (compile-time check)", () => {
     const withBrowserClass = (C: typeof globalThis.WebSocket) => websocket({ WebSocket: C });
