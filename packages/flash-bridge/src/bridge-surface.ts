@@ -30,6 +30,7 @@ export interface FlashBridge {
 /**
  * What the bridge calls back, on the global object named by `jsObject` (`window.__omnioFlash` by default):
  * `<jsObject>.__onFlashEvent()` etc. `__onFlashEvent` returns true, and JS pulls `receiveEvents()` on a fresh task.
+ * The names are fixed by the shipped bridge.swf (swf/Bridge.hx).
  */
 export interface FlashBridgeCallbacks {
   __onFlashInitialized(): void;

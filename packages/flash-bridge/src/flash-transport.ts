@@ -1,193 +1,142 @@
 // The flashsocket transport: a WebSocket opened by a bridge (bridge.swf under Flash Player or Ruffle, or any
-// object with web-socket-js's surface). One Engine.IO packet per text frame, URI-encoded across the bridge;
-// binary travels as `b<base64>` (the bridge sends text frames only). @see ../../../../shared/PROTOCOL.md §6
+// object with web-socket-js's surface), shared with every other flashsocket of the page through the bridge host.
+// One Engine.IO packet per text frame, URI-encoded across the bridge; binary travels as `b<base64>` (the bridge
+// sends text frames only). A closure rather than a class: the minifier shortens locals, not property names.
+// @see ../../../../shared/PROTOCOL.md §6
 
-import {
-  TransportError,
-  buildUrl,
-  decodePacket,
-  encodePacket,
-  type EnginePacket,
-  type Transport,
-  type TransportContext,
-} from "@omnio/client";
-import type { FlashBridgeEvent } from "./bridge-surface.js";
-import type { BridgeHost } from "./bridge-host.js";
+import { buildUrl, decodePacket, encodePacket, type Transport, type TransportContext } from "@omnio/client";
+import { acquireHost, flashError, type BridgeHost, type BridgeSocket } from "./bridge-host.js";
+import type { FlashBridge } from "./bridge-surface.js";
+import type { FlashBridgeOptions } from "./index.js";
 
-type State = "idle" | "opening" | "open" | "closed";
+const NAME = "flashsocket";
+const IDLE = 0, OPENING = 1, OPEN = 2, CLOSED = 3;
 
-export class FlashSocketTransport implements Transport {
-  readonly name = "flashsocket";
-  writable = false;
-  /** Target URL, built by open() (the sid may arrive after create()). */
-  url = "";
-  private _state: State = "idle";
-  private _host: BridgeHost | undefined;
-  private _id = 0;
-  private _timer: ReturnType<typeof setTimeout> | undefined;
-  /** An `error` event arrived: the close that follows is reported as a failure. */
-  private _errored = false;
+export function createFlashTransport(context: TransportContext, options: FlashBridgeOptions): Transport {
+  const sink = context.sink;
+  let state = IDLE;
+  let host: BridgeHost | undefined;
+  /** Set once this socket exists on the bridge; cleared when the bridge reported its close. */
+  let bridge: FlashBridge | undefined;
+  let id = 0;
+  /** An `error` event came: the close that follows is a failure. */
+  let errored = false;
+  /** Built by open() from the query of that moment (the sid may arrive after create()). */
+  let url = "";
 
-  constructor(
-    private readonly _context: TransportContext,
-    /** The page's bridge host; throws a TransportError when the bridge cannot be used. */
-    private readonly _acquire: () => BridgeHost,
-  ) {}
-
-  open(): void {
-    if (this._state !== "idle") return;
-    this._state = "opening";
-    const { base, extraHeaders } = this._context;
-    this.url = buildUrl(base.replace(/^http/, "ws"), { ...this._context.query(), transport: "flashsocket" });
+  const release = (): void => {
+    state = CLOSED;
+    t.writable = false;
     try {
-      this._host = this._acquire();
-    } catch (cause) {
-      // Never report from inside open(): the session is still calling us.
-      this._timer = setTimeout(() => this._fail(`Failed to open flashsocket to ${this.url}`, cause), 0);
-      return;
+      bridge?.close(id);
+    } catch {
+      // The bridge is going away anyway.
     }
-    const host = this._host;
-    this._id = host.register({
-      onEvent: (event) => this._onEvent(event),
-      onHostError: (error) => this._fail(error.message, error.cause ?? error),
-    });
-    const headers = headerLines(extraHeaders);
-    // A throwing bridge fails this socket only. (A socket released meanwhile had this task dropped.)
-    host.run(this._id, (bridge) => {
-      try {
-        bridge.create(this._id, this.url, [], null, 0, headers);
-      } catch (cause) {
-        this._fail(`Failed to create flashsocket to ${this.url}: the bridge threw`, cause);
-      }
-    });
-  }
-
-  send(packets: EnginePacket[]): void {
-    if (this._state !== "open") return;
-    const bridge = this._host!.bridge!;
-    const what = `Failed to send on flashsocket to ${this.url}`;
-    this.writable = false;
-    for (const packet of packets) {
-      let result: unknown;
-      try {
-        result = bridge.send(this._id, encodeURIComponent(wellFormed(encodePacket(packet, false) as string)));
-      } catch (cause) {
-        // encodePacket (a packet text cannot carry) or the bridge threw: the cause says which.
-        return this._fail(what, cause);
-      }
-      // -1: written. Anything else: the bridge kept or refused the bytes, which an open socket never does.
-      if (result !== -1) return this._fail(`${what}: the bridge returned ${String(result)}${this._detail()}`);
-    }
-    // Drain on a fresh task so a session writing from inside onDrain cannot recurse without bound.
-    this._timer = setTimeout(() => {
-      this._timer = undefined;
-      if (this._state !== "open") return;
-      this.writable = true;
-      this._context.sink.onDrain();
-    }, 0);
-  }
-
-  close(): void {
-    if (this._state === "closed") return;
-    this._release(true);
-  }
-
-  private _onEvent(event: FlashBridgeEvent): void {
-    switch (event.type) {
-      case "open":
-        if (this._state !== "opening") return;
-        this._state = "open";
-        this.writable = true;
-        this._context.sink.onOpen();
-        return;
-      case "message":
-        return this._onMessage(event.message);
-      case "error":
-        this._errored = true;
-        return;
-      case "close":
-        return this._onClose(event);
-    }
-  }
-
-  private _onMessage(message: unknown): void {
-    if (this._state !== "open") return;
-    let packet: EnginePacket;
-    try {
-      if (typeof message !== "string") throw new TypeError(`message event without text (${typeof message})`);
-      packet = decodePacket(decodeURIComponent(message), "arraybuffer");
-    } catch (cause) {
-      return this._fail(`Failed to decode a frame from flashsocket ${this.url}`, cause, "parse error");
-    }
-    this._context.sink.onPacket(packet);
-  }
-
-  private _onClose(event: FlashBridgeEvent): void {
-    if (this._state === "closed") return;
-    const wasOpen = this._state === "open";
-    const code = typeof event.code === "number" ? event.code : 1006;
-    const what = `(code ${code}${event.reason ? ": " + String(event.reason) : ""})${this._detail()}`;
-    if (wasOpen && !this._errored && event.wasClean === true && (code === 1000 || code === 1005)) {
-      // The server ended the session cleanly (the bridge already answered the close frame).
-      this._release(false);
-      this._context.sink.onClose("transport close");
-      return;
-    }
-    this._fail(
-      wasOpen ? `Flashsocket to ${this.url} closed: ${what}` : `Failed to open flashsocket to ${this.url}: ${what}`,
-      undefined,
-      wasOpen ? "transport close" : "transport error",
-    );
-  }
-
-  private _detail(): string {
-    const last = this._host?.lastError;
-    return last ? ` [bridge: ${last.slice(0, 200)}]` : "";
-  }
+    host?.remove(id);
+    host = bridge = undefined;
+  };
 
   /** Release everything, then report once. */
-  private _fail(message: string, cause?: unknown, reason = "transport error"): void {
-    if (this._state === "closed") return;
-    this._release(true);
-    const detail = cause instanceof Error && !message.includes(cause.message) ? `: ${cause.message}` : "";
-    this._context.sink.onClose(reason, new TransportError(message + detail, this.name, cause === undefined ? undefined : { cause }));
-  }
+  const end = (reason: string, error?: Error): void => {
+    if (state === CLOSED) return;
+    release();
+    sink.onClose(reason, error);
+  };
 
-  private _release(closeSocket: boolean): void {
-    const wasActive = this._state === "opening" || this._state === "open";
-    this._state = "closed";
-    this.writable = false;
-    clearTimeout(this._timer);
-    this._timer = undefined;
-    const host = this._host;
-    this._host = undefined;
-    if (!host) return;
-    if (closeSocket && wasActive) {
-      // Only when the bridge is up: a create still queued is simply dropped by release().
-      host.run(this._id, (bridge) => {
+  const fail = (what: string, cause?: unknown, reason = "transport error"): void =>
+    end(reason, flashError(NAME + " " + what, cause, host?.lastError));
+
+  const socket: BridgeSocket = {
+    ready(b) {
+      if (bridge || state !== OPENING) return;
+      try {
+        b.create(id, url, [], null, 0, headerLines(context.extraHeaders));
+        bridge = b;
+      } catch (cause) {
+        fail("create() threw", cause);
+      }
+    },
+    event({ type, message, code = 1006, reason, wasClean }) {
+      if (type === "error") errored = true;
+      if (type === "open" && state === OPENING) {
+        state = OPEN;
+        t.writable = true;
+        sink.onOpen();
+      }
+      if (type === "message" && state === OPEN) {
+        let packet;
         try {
-          bridge.close(this._id);
-        } catch {
-          // The bridge is going away anyway.
+          packet = decodePacket(decodeURIComponent(message as string), "arraybuffer");
+        } catch (cause) {
+          return fail("got a bad frame", cause, "parse error");
         }
+        sink.onPacket(packet);
+      }
+      if (type === "close") {
+        bridge = undefined; // closed on the bridge's side: nothing to close there
+        const wasOpen = state === OPEN;
+        // The server ended the session cleanly (the bridge already answered the close frame).
+        if (wasOpen && !errored && wasClean === true && (code === 1000 || code === 1005)) return end("transport close");
+        fail(`${wasOpen ? "closed" : "failed to open"} (code ${code}${reason ? ": " + reason : ""})`, undefined, wasOpen ? "transport close" : "transport error");
+      }
+    },
+    fail: (error) => end("transport error", error),
+  };
+
+  const t: Transport & { writable: boolean } = {
+    name: NAME,
+    writable: false,
+
+    open() {
+      if (state !== IDLE) return;
+      state = OPENING;
+      url = buildUrl(context.base.replace(/^http/, "ws"), { ...context.query(), transport: NAME });
+      try {
+        host = acquireHost(context, options);
+      } catch (error) {
+        // Never report from inside open(): the session is still calling us.
+        return queueMicrotask(() => end("transport error", error as Error));
+      }
+      // The host calls socket.ready() on a later task, once the bridge is up.
+      id = host.add(socket);
+    },
+
+    send(packets) {
+      if (state !== OPEN) return;
+      t.writable = false;
+      for (const packet of packets) {
+        let left;
+        try {
+          left = bridge!.send(id, encodeURIComponent(wellFormed(encodePacket(packet, false) as string)));
+        } catch (cause) {
+          // encodePacket (a packet text cannot carry) or the bridge threw: the cause says which.
+          return fail("send threw", cause);
+        }
+        // -1: written. Anything else: the bridge kept or refused bytes, which an open socket never does.
+        if (left !== -1) return fail("send refused: bridge returned " + left);
+      }
+      // Drain after send() returns (a session writing from inside onDrain must not recurse).
+      queueMicrotask(() => {
+        if (state !== OPEN || t.writable) return;
+        t.writable = true;
+        sink.onDrain();
       });
-    }
-    host.release(this._id);
-  }
+    },
+
+    close() {
+      if (state !== CLOSED) release();
+    },
+  };
+  return t;
 }
 
 /** Lone surrogates become U+FFFD, as WebSocket.send() does: encodeURIComponent would throw on them. */
-function wellFormed(text: string): string {
-  return text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
-}
+const wellFormed = (text: string): string =>
+  text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
 
-/** `extraHeaders` as the bridge wants them: `Name: value\r\n` lines; CR/LF in names or values are dropped. */
-function headerLines(headers: Record<string, string> | undefined): string | null {
-  if (!headers) return null;
+/** `extraHeaders` as the bridge wants them, `Name: value\r\n` lines; CR/LF dropped, so none can add a header. */
+function headerLines(headers: Record<string, string> = {}): string | null {
   let out = "";
-  for (const name in headers) {
-    const n = name.replace(/[^!#$%&'*+.^_`|~0-9A-Za-z-]/g, "");
-    if (n) out += `${n}: ${String(headers[name]).replace(/[\r\n]/g, "")}\r\n`;
-  }
+  for (const name in headers) out += `${name}: ${headers[name]}`.replace(/[\r\n]/g, "") + "\r\n";
   return out || null;
 }

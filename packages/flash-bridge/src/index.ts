@@ -2,13 +2,10 @@
 // demand, or any object with web-socket-js's surface handed in. Nothing runs at import time.
 // @see ../../../../shared/PROTOCOL.md §6
 
-import type { ProbeEnv, ProbeResult, TransportContext, TransportFactory, TransportTraits } from "@omnio/client";
-import { BridgeHost } from "./bridge-host.js";
-import { DEFAULT_JS_OBJECT, type FlashBridge, type RuffleSocketProxy } from "./bridge-surface.js";
-import { FlashSocketTransport } from "./flash-transport.js";
-import { rufflePresent } from "./swf-embed.js";
+import type { ProbeResult, TransportFactory, TransportTraits } from "@omnio/client";
+import type { FlashBridge, RuffleSocketProxy } from "./bridge-surface.js";
+import { createFlashTransport } from "./flash-transport.js";
 
-export { FlashSocketTransport } from "./flash-transport.js";
 export { DEFAULT_JS_OBJECT } from "./bridge-surface.js";
 export type { FlashBridge, FlashBridgeEvent, FlashBridgeCallbacks, RuffleSocketProxy } from "./bridge-surface.js";
 
@@ -23,9 +20,9 @@ export interface FlashBridgeOptions {
   ruffle?: string;
   /**
    * Ruffle socketProxy entries to add when missing. Default: the server's host and port → its proxy at
-   * `<server path>flash/proxy` (served by @omnio/server). `false`: add none.
+   * `<server path>flash/proxy` (served by @omnio/server). `[]`: add none.
    */
-  socketProxy?: RuffleSocketProxy[] | false;
+  socketProxy?: RuffleSocketProxy[];
   /** A policy file URL for the bridge to load first (`xmlsocket://host:10843`); Flash Player only. */
   policyUrl?: string;
   /** Name of the global the bridge calls back into (FlashVars `jsObject`). Default `__omnioFlash`. */
@@ -44,58 +41,24 @@ const traits: TransportTraits = {
   handshake: true,
 };
 
-type FlashNavigator = {
-  plugins?: { namedItem?(name: string): unknown };
-  mimeTypes?: { namedItem?(name: string): { enabledPlugin?: unknown } | null };
-};
-
-/**
- * Embedding bridge.swf costs a player start (Ruffle: ~1.5–6 s on a busy machine) before the first frame: probe
- * deadlines get this much on top, so the start is not mistaken for a hang (a handed-in bridge is ready: nothing).
- */
-const BRIDGE_STARTUP_MS = 6_000;
+const result = (supported: boolean, reason: string): ProbeResult => ({ supported, reason });
 
 export function flashBridge(options: FlashBridgeOptions = {}): TransportFactory {
   return {
     name: "flashsocket",
-    traits: options.bridge ? traits : { ...traits, startupMs: BRIDGE_STARTUP_MS },
-    probe(env: ProbeEnv): ProbeResult {
-      if (options.bridge) return { supported: true, reason: "bridge object passed in options" };
-      const g = env.global;
-      if (!g.document) return { supported: false, reason: "no document for bridge.swf" };
-      if (env.url.protocol === "https:") {
-        return { supported: false, reason: "bridge.swf speaks ws:// only (server is https://)" };
-      }
-      if (rufflePresent(g)) return { supported: true, reason: "Ruffle present on the page" };
-      if (options.ruffle) return { supported: true, reason: `Ruffle loadable from ${options.ruffle}` };
-      if (flashPlugin(g.navigator as FlashNavigator | undefined)) return { supported: true, reason: "Flash plugin registered" };
-      return { supported: false, reason: "no Flash plugin, no Ruffle" };
+    // Embedding bridge.swf costs a player start (Ruffle: ~1.5–6 s on a busy machine) before the first frame:
+    // probe deadlines get this much on top, so the start is not taken for a hang. A handed-in bridge is ready.
+    traits: options.bridge ? traits : { ...traits, startupMs: 6000 },
+    probe({ global: g, url }) {
+      if (options.bridge) return result(true, "bridge object given");
+      if (!g.document) return result(false, "no document for bridge.swf");
+      if (url.protocol === "https:") return result(false, "bridge.swf speaks ws:// only");
+      if ((g as { RufflePlayer?: unknown }).RufflePlayer) return result(true, "Ruffle on the page");
+      if (options.ruffle) return result(true, "Ruffle loadable from " + options.ruffle);
+      // PluginArray answers by name; today's browsers list no Flash plugin.
+      const plugins = g.navigator?.plugins as unknown as Record<string, unknown> | undefined;
+      return plugins?.["Shockwave Flash"] ? result(true, "Flash plugin") : result(false, "no Flash plugin, no Ruffle");
     },
-    create(context: TransportContext) {
-      return new FlashSocketTransport(context, () => {
-        const base = context.base;
-        const url = new URL(base);
-        const port = Number(url.port) || (url.protocol === "https:" ? 443 : 80);
-        const proxyUrl = base.replace(/^http/, "ws") + "flash/proxy";
-        const socketProxy = options.socketProxy === false ? [] : (options.socketProxy ?? [{ host: url.hostname.replace(/^\[|\]$/g, ""), port, proxyUrl }]);
-        return BridgeHost.acquire(context.global, {
-          ...options,
-          jsObject: options.jsObject ?? DEFAULT_JS_OBJECT,
-          ready: options.ready ?? true,
-          swfUrl: options.swfUrl ?? base + "flash/bridge.swf",
-          socketProxy,
-          initTimeout: options.initTimeout ?? 15_000,
-          debug: !!options.debug,
-        });
-      });
-    },
+    create: (context) => createFlashTransport(context, options),
   };
-}
-
-function flashPlugin(nav: FlashNavigator | undefined): boolean {
-  try {
-    return !!(nav?.plugins?.namedItem?.("Shockwave Flash") || nav?.mimeTypes?.namedItem?.("application/x-shockwave-flash")?.enabledPlugin);
-  } catch {
-    return false;
-  }
 }

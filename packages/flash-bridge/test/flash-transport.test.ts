@@ -83,15 +83,15 @@ async function opened(bridge = new ScriptedBridge(), extra: Partial<TransportCon
 describe("flashBridge() probe", () => {
   const env = (global: object, url = "http://h/socket.io/") => ({ url: new URL(url), crossOrigin: false, global: global as typeof globalThis });
   it("explains what it found", () => {
-    expect(flashBridge({ bridge: new ScriptedBridge() }).probe(env({}))).toEqual({ supported: true, reason: "bridge object passed in options" });
+    expect(flashBridge({ bridge: new ScriptedBridge() }).probe(env({}))).toEqual({ supported: true, reason: "bridge object given" });
     expect(flashBridge().probe(env({})).reason).toMatch(/no document/);
     const doc = { document: {} };
     expect(flashBridge().probe(env(doc)).supported).toBe(false);
     expect(flashBridge().probe(env(doc)).reason).toMatch(/no Flash plugin, no Ruffle/);
-    expect(flashBridge().probe(env({ ...doc, RufflePlayer: {} }))).toEqual({ supported: true, reason: "Ruffle present on the page" });
+    expect(flashBridge().probe(env({ ...doc, RufflePlayer: {} }))).toEqual({ supported: true, reason: "Ruffle on the page" });
     expect(flashBridge({ ruffle: "/r/" }).probe(env(doc))).toEqual({ supported: true, reason: "Ruffle loadable from /r/" });
-    const plugin = { ...doc, navigator: { plugins: { namedItem: (n: string) => (n === "Shockwave Flash" ? {} : null) } } };
-    expect(flashBridge().probe(env(plugin))).toEqual({ supported: true, reason: "Flash plugin registered" });
+    const plugin = { ...doc, navigator: { plugins: { "Shockwave Flash": {} } } };
+    expect(flashBridge().probe(env(plugin))).toEqual({ supported: true, reason: "Flash plugin" });
     expect(flashBridge({ ruffle: "/r/" }).probe(env(doc, "https://h/socket.io/")).reason).toMatch(/ws:\/\/ only/);
   });
   it("has the flashsocket traits", () => {
@@ -136,7 +136,7 @@ describe("FlashSocketTransport", () => {
     expect(error).toBeInstanceOf(TransportError);
   });
 
-  it("a clean server close is 'transport close' without error; a failed open is a TransportError naming the URL", async () => {
+  it("a clean server close is 'transport close' without error; a failed open is a TransportError with the close code", async () => {
     const a = await opened();
     a.bridge.emit({ type: "close", webSocketId: a.id, readyState: 3, code: 1000, reason: "", wasClean: true });
     await until(() => a.log.some((l) => l[0] === "close"), DEADLINE, "close");
@@ -150,7 +150,7 @@ describe("FlashSocketTransport", () => {
     bridge.emit({ type: "error", webSocketId: 1, readyState: 3 }, { type: "close", webSocketId: 1, readyState: 3, code: 1006, reason: "refused", wasClean: false });
     await until(() => log.some((l) => l[0] === "close"), DEADLINE, "close");
     const error = log[0]![2] as TransportError;
-    expect(error.message).toBe("Failed to open flashsocket to ws://127.0.0.1:1234/socket.io/?EIO=4&transport=flashsocket: (code 1006: refused)");
+    expect(error.message).toBe("flashsocket failed to open (code 1006: refused)");
     expect(error.transport).toBe("flashsocket");
   });
 
@@ -160,17 +160,17 @@ describe("FlashSocketTransport", () => {
     const { sink, log } = sinkRecorder();
     flashBridge({ bridge }).create(context(sink)).open();
     await until(() => log.some((l) => l[0] === "close"), DEADLINE, "close");
-    expect((log[0]![2] as Error).message).toMatch(/create flashsocket .*: the bridge threw: create exploded/);
+    expect((log[0]![2] as Error).message).toMatch(/create\(\) threw: create exploded/);
 
     const b = await opened();
     const other = sinkRecorder();
     flashBridge({ bridge: new ScriptedBridge() }).create(context(other.sink)).open();
     await until(() => other.log.some((l) => l[0] === "close"), DEADLINE, "clash");
-    expect((other.log[0]![2] as Error).message).toMatch(/already serves another bridge/);
+    expect((other.log[0]![2] as Error).message).toMatch(/window.__omnioFlash serves another bridge/);
     b.bridge.sendResult = 12;
     b.t.send([{ type: "message", data: "x" }]);
     await until(() => b.log.some((l) => l[0] === "close"), DEADLINE, "close");
-    expect((b.log.at(-1)![2] as Error).message).toMatch(/the bridge returned 12/);
+    expect((b.log.at(-1)![2] as Error).message).toMatch(/send refused: bridge returned 12/);
   });
 
   it("shares one bridge between sockets: callbacks stay until the last one closes; events after close are dropped", async () => {
