@@ -24,7 +24,7 @@
 import type { ProbeResult, TransportName, TransportTraits } from "./transport.js";
 import type { MemoryRecords, TransportOutcome } from "./transport-memory.js";
 import { MEMORY_TTL_MS } from "./transport-memory.js";
-import { TRANSPORT_NAMES, isFresh, own, readRecord } from "./transport-memory-format.js";
+import { TRANSPORT_NAMES, isFresh, readRecord } from "./transport-memory-format.js";
 
 export const DEFAULT_TRANSPORT_ORDER = TRANSPORT_NAMES;
 
@@ -69,16 +69,15 @@ export function rankTransports(
   memory: MemoryRecords | undefined,
   { crossOrigin, sessionFailures, now, ttlMs = MEMORY_TTL_MS }: RankingContext = {},
 ): RankingRow[] {
-  // Memory, probes and failures may come from foreign data: own properties only, so `__proto__` is no transport.
   const unique = candidates.filter((c, i) => candidates.findIndex((d) => d.name === c.name) === i);
   return unique
     .map(({ name, traits }, i) => {
-      const probe = own(probes, name) as ProbeResult | undefined;
-      let rec = readRecord(own(memory, name));
+      const probe = probes[name];
+      let rec = readRecord(memory?.[name]); // handed in by a caller: checked as if it came from storage
       if (rec && now !== undefined && !isFresh(rec.at, now, ttlMs)) rec = undefined;
       const age = rec && now !== undefined ? now - rec.at : undefined;
       const on = `${ago(age)}on this origin`;
-      const died = own(sessionFailures, name) as number;
+      const died = sessionFailures?.[name] ?? 0;
       let reason = probe ? probe.reason : "not probed";
       let down = false;
       if (probe?.supported) {
@@ -93,7 +92,7 @@ export function rankTransports(
           const noCors = crossOrigin && traits.crossOrigin === "cors" && !traits.duplex && !traits.streaming;
           const penalty = Math.min(ttlMs, RETRY_AFTER_MS * 2 ** (rec.failures - 1));
           down = noCors || age === undefined || age < penalty;
-          reason += noCors ? " (cross-origin: no CORS?)" : down ? "" : "; trying again";
+          reason += noCors ? " (no CORS?)" : down ? "" : "; trying again";
         }
       }
       const score = probe?.supported ? (down ? 0 : HEALTHY_SCORE) + PREFERENCE_STEP * (unique.length - i) : 0;

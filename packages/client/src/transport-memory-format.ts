@@ -1,5 +1,5 @@
 // The stored form of the transport memory: one JSON value under a versioned key, read back as untrusted input.
-// Parsing keeps what is valid field by field and drops the rest; nothing here throws or follows prototypes.
+// Parsing keeps what is valid field by field and drops the rest; nothing here throws.
 // @see ./transport-memory.ts
 
 import type { TransportName } from "./transport.js";
@@ -23,7 +23,6 @@ export const MAX_FAILURES = 99;
 /** Anything longer than this under our key is not ours (20 origins × ~1 KB). Not even parsed. */
 const MAX_STORED_CHARS = 64 * 1024;
 export const MAX_KEY_CHARS = 512;
-export const MAX_RTT_MS = 120_000;
 /** A record dated this far in the future means the clock moved or the value is forged: ignored. */
 const MAX_CLOCK_SKEW_MS = 60_000;
 
@@ -38,25 +37,28 @@ export interface OriginEntry {
 /** Most recently recorded first: exactly what is stored, `{"origins": MemoryState}`. */
 export type MemoryState = OriginEntry[];
 
+/** What JSON.parse may give: read any field of it without a type check first (a wrong level reads undefined). */
+type Untrusted = { readonly [k: string]: Untrusted } | undefined;
+
 /**
  * Whatever is stored → a valid state, in stored order. Unknown names, bad fields, duplicate keys (the first
- * wins) and origins past the limit are dropped one by one. Every field is read with `own`, which answers
- * undefined for non-objects, so one missing or mistyped level just fails its check.
+ * wins) and origins past the limit are dropped one by one. JSON.parse makes own properties only (`__proto__` is
+ * plain data), and every field read is type-checked, so nothing in the value can throw or pose as a record.
  */
 export function parseState(raw: string | null, limit: number): MemoryState {
   const state: MemoryState = [];
   let origins: unknown;
   try {
-    origins = raw && raw.length <= MAX_STORED_CHARS && own(JSON.parse(raw), "origins");
+    origins = raw && raw.length <= MAX_STORED_CHARS && (JSON.parse(raw) as Untrusted)?.origins;
   } catch {
     // not JSON: start empty
   }
-  for (const o of Array.isArray(origins) ? origins : []) {
-    const key = own(o, "key");
+  for (const o of Array.isArray(origins) ? (origins as Untrusted[]) : []) {
+    const key: unknown = o?.key;
     if (state.length < limit && typeof key == "string" && key && key.length <= MAX_KEY_CHARS && !state.some((e) => e.key === key)) {
       const transports: MemoryRecords = {};
       for (const name of TRANSPORT_NAMES) {
-        const r = readRecord(own(own(o, "transports"), name));
+        const r = readRecord(o?.transports?.[name]);
         if (r) transports[name] = r;
       }
       state.push({ key, transports });
@@ -65,25 +67,17 @@ export function parseState(raw: string | null, limit: number): MemoryState {
   return state;
 }
 
-/** A stored (or handed-in) record if every field is valid, with failures and RTT capped; else undefined. */
+/** A stored (or handed-in) record if every field is valid, its streak capped; else undefined. */
 export function readRecord(r: unknown): MemoryRecord | undefined {
-  const last = own(r, "last") as TransportOutcome;
-  const at = own(r, "at");
-  const failures = own(r, "failures");
-  const rttMs = own(r, "rttMs");
-  if (OUTCOMES.includes(last) && isTime(at) && isTime(failures) && Number.isInteger(failures) && (rttMs === null || isTime(rttMs))) {
-    return { last, at, failures: Math.min(failures, MAX_FAILURES), rttMs: rttMs && Math.min(rttMs, MAX_RTT_MS) };
+  const { last, at, failures, rttMs } = (r ?? {}) as Record<string, unknown>;
+  if (OUTCOMES.includes(last as TransportOutcome) && isTime(at) && isTime(failures) && Number.isInteger(failures) && (rttMs === null || isTime(rttMs))) {
+    return { last: last as TransportOutcome, at, failures: Math.min(failures, MAX_FAILURES), rttMs };
   }
 }
 
 /** Not older than the TTL and not from the future (beyond clock skew). */
 export function isFresh(at: number, now: number, ttl: number): boolean {
   return now - at <= ttl && at - now <= MAX_CLOCK_SKEW_MS;
-}
-
-/** An own data property of an object, else undefined: never walk the prototype chain of something we parsed. */
-export function own(o: unknown, k: string): unknown {
-  return typeof o == "object" && o && Object.prototype.hasOwnProperty.call(o, k) ? (o as Record<string, unknown>)[k] : undefined;
 }
 
 /** A finite number ≥ 0 (JSON.parse turns `1e999` into Infinity): times, counts, RTTs. */

@@ -7,7 +7,6 @@ import type { TransportName } from "./transport.js";
 import {
   MAX_FAILURES,
   MAX_KEY_CHARS,
-  OUTCOMES,
   TRANSPORT_NAMES as NAMES,
   isFresh,
   isTime,
@@ -108,7 +107,7 @@ export function createTransportMemory(options: TransportMemoryOptions = {}): Tra
     },
     get,
     record(originKey, name, outcome, rttMs) {
-      if (originKey.length > MAX_KEY_CHARS || !NAMES.includes(name) || !OUTCOMES.includes(outcome)) return;
+      if (originKey.length > MAX_KEY_CHARS) return; // would be dropped on the next read anyway
       const transports = get(originKey); // fresh records only: a streak older than the TTL starts over
       const prev = transports[name];
       const old = prev ? prev.rttMs : null;
@@ -127,11 +126,13 @@ export function createTransportMemory(options: TransportMemoryOptions = {}): Tra
   };
 }
 
-/** `g.localStorage` when it is a Storage, else null: the getter itself throws in sandboxed frames and opaque origins. */
+/**
+ * `g.localStorage`, or null: the getter itself throws in sandboxed frames and opaque origins. Something that is
+ * no Storage fails its first call, caught like a disabled storage.
+ */
 export function localStorageOf(g: typeof globalThis): Storageish | null {
   try {
-    const s = g.localStorage as Storageish | undefined;
-    return typeof s?.getItem == "function" ? s : null;
+    return g.localStorage || null;
   } catch {
     return null;
   }
