@@ -22,50 +22,55 @@ const engine: Array<[string, () => unknown, RegExp]> = [
 ];
 
 const socket: Array<[string, string, RegExp]> = [
-  ["empty frame", "", /empty frame/],
-  ["unknown type", "7", /unknown packet type "7"/],
-  ["type letter", "x[]", /unknown packet type "x"/],
-  ["attachment count on EVENT", '21-["a"]', /attachment count in a type 2 packet/],
-  ["missing '-' after count", `51["a",${P(0)}]`, /attachment count must be 1 to maxAttachments \(10000\), then "-"/],
-  ["missing count", `5-["a",${P(0)}]`, /attachment count must be 1 to/],
-  ["count 0", '50-["a"]', /attachment count must be 1 to/],
-  ["count over maxAttachments", '5999999999-["a"]', /attachment count must be 1 to maxAttachments \(10000\)/],
-  ["namespace without '/'", '2chat,["a"]', /namespace must start with "\/"/],
-  ["namespace without comma", '2/chat["a"]', /namespace without a terminating ","/],
-  ["negative ack id", '2/chat,-1["a"]', /negative ack id/],
-  ["negative ack id without nsp", '2-1["a"]', /negative ack id/],
-  ["ack id beyond 2^53-1", '39007199254740992["a"]', /ack id too large/],
-  ["ack id on CONNECT", "01{}", /ack id in a type 0 packet/],
-  ["non-numeric ack id", '2/chat,x1["a"]', /unexpected "x" at byte 7/],
-  ["ACK without id", '3["a"]', /ACK needs an ack id/],
-  ["broken JSON", '2["a",', /invalid JSON at byte 1/],
+  ["empty frame", "", /unknown type/],
+  ["unknown type", "7", /unknown type/],
+  ["type letter", "x[]", /unknown type/],
+  ["attachment count on EVENT", '21-["a"]', /bad attachment count/],
+  ["missing '-' after count", `51["a",${P(0)}]`, /bad attachment count/],
+  ["missing count", `5-["a",${P(0)}]`, /bad attachment count/],
+  ["count 0", '50-["a"]', /bad attachment count/],
+  ["count over the limit of 10,000", '510001-["a"]', /bad attachment count/],
+  ["count far over the limit", '5999999999-["a"]', /bad attachment count/],
+  // What the header does not take is left for JSON.parse, which names the character.
+  ["namespace without '/'", '2chat,["a"]', /invalid JSON/],
+  ["namespace without comma", '2/chat["a"]', /invalid JSON/],
+  ["negative ack id", '2/chat,-1["a"]', /invalid JSON/],
+  ["negative ack id without nsp", '2-1', /invalid payload/],
+  ["ack id beyond 2^53-1", '39007199254740992["a"]', /bad ack id/],
+  ["ack id on CONNECT", "01{}", /bad ack id/],
+  ["ack id on DISCONNECT", "1/a,1", /bad ack id/],
+  ["ack id on CONNECT_ERROR", '41"no"', /bad ack id/],
+  ["non-numeric ack id", '2/chat,x1["a"]', /invalid JSON/],
+  ["ACK without id", '3["a"]', /bad ack id/],
+  ["broken JSON", '2["a",', /invalid JSON/],
   ["trailing garbage after JSON", '2["a"]x', /invalid JSON/],
-  ["trailing garbage after nsp", "0/admin,x", /unexpected "x" at byte 8/],
-  ["CONNECT payload an array", "0[1]", /CONNECT payload must be an object/],
-  ["CONNECT payload a string", '0"s"', /CONNECT payload must be an object/],
-  ["CONNECT_ERROR payload an array", "4[1]", /CONNECT_ERROR payload must be an object or a string/],
-  ["CONNECT_ERROR without payload", "4/admin,", /CONNECT_ERROR payload must be an object or a string/],
-  ["EVENT without payload", "2", /EVENT payload must be an array/],
-  ["EVENT empty array", "2[]", /EVENT payload must be an array starting with the event name/],
-  ["EVENT name a number", "2[1]", /EVENT payload must be an array starting with the event name/],
-  ["EVENT object payload", '2{"a":1}', /EVENT payload must be an array/],
-  ["ACK object payload", '3/chat,1{"a":1}', /ACK needs an ack id and an array payload/],
-  ["DISCONNECT with payload", '1/admin,{"a":1}', /DISCONNECT with a payload/],
-  ["reserved: connect", '2["connect"]', /reserved event name "connect"/],
-  ["reserved: connect_error", '2["connect_error",1]', /reserved event name "connect_error"/],
-  ["reserved: disconnect", '2/chat,["disconnect"]', /reserved event name "disconnect"/],
-  ["reserved: disconnecting", '2["disconnecting"]', /reserved event name "disconnecting"/],
-  ["reserved: newListener", '2["newListener"]', /reserved event name "newListener"/],
-  ["reserved: removeListener", `51-["removeListener",${P(0)}]`, /reserved event name "removeListener"/],
-  ["placeholder num out of range", `51-["a",${P(1)}]`, /placeholder num 1 out of range/],
-  ["placeholder num negative", `51-["a",${P(-1)}]`, /placeholder num -1 out of range/],
-  ["placeholder num not integer", `52-["a",${P(0.5)},${P(1)}]`, /placeholder num 0.5 out of range/],
-  ["placeholder num a string", '51-["a",{"_placeholder":true,"num":"0"}]', /placeholder num "0" out of range/],
-  ["placeholder num missing", '51-["a",{"_placeholder":true}]', /placeholder num undefined out of range/],
-  ["placeholder duplicated", `52-["a",${P(0)},${P(0)}]`, /placeholder num 0 used twice/],
-  ["fewer placeholders than count", `52-["a",${P(0)}]`, /1 placeholder\(s\) for 2 attachment\(s\)/],
-  ["binary packet without payload", "51-", /EVENT payload must be an array/],
-  ["absurdly deep nesting in a binary packet", `51-["a",${"[".repeat(5000)}${P(0)}${"]".repeat(5000)}]`, /nested deeper than 1000/],
+  ["trailing garbage after nsp", "0/admin,x", /invalid JSON/],
+  ["CONNECT payload an array", "0[1]", /invalid payload/],
+  ["CONNECT payload a string", '0"s"', /invalid payload/],
+  ["CONNECT payload null", "0null", /invalid payload/],
+  ["CONNECT_ERROR payload an array", "4[1]", /invalid payload/],
+  ["CONNECT_ERROR without payload", "4/admin,", /invalid payload/],
+  ["EVENT without payload", "2", /invalid payload/],
+  ["EVENT empty array", "2[]", /invalid payload/],
+  ["EVENT name a number", "2[1]", /invalid payload/],
+  ["EVENT object payload", '2{"a":1}', /invalid payload/],
+  ["ACK object payload", '3/chat,1{"a":1}', /invalid payload/],
+  ["DISCONNECT with payload", '1/admin,{"a":1}', /invalid payload/],
+  ["reserved: connect", '2["connect"]', /reserved event name/],
+  ["reserved: connect_error", '2["connect_error",1]', /reserved event name/],
+  ["reserved: disconnect", '2/chat,["disconnect"]', /reserved event name/],
+  ["reserved: disconnecting", '2["disconnecting"]', /reserved event name/],
+  ["reserved: newListener", '2["newListener"]', /reserved event name/],
+  ["reserved: removeListener", `51-["removeListener",${P(0)}]`, /reserved event name/],
+  ["placeholder num out of range", `51-["a",${P(1)}]`, /bad placeholder/],
+  ["placeholder num negative", `51-["a",${P(-1)}]`, /bad placeholder/],
+  ["placeholder num not integer", `52-["a",${P(0.5)},${P(1)}]`, /bad placeholder/],
+  ["placeholder num a string", '51-["a",{"_placeholder":true,"num":"0"}]', /bad placeholder/],
+  ["placeholder num missing", '51-["a",{"_placeholder":true}]', /bad placeholder/],
+  ["placeholder duplicated", `52-["a",${P(0)},${P(0)}]`, /bad placeholder/],
+  ["fewer placeholders than count", `52-["a",${P(0)}]`, /bad placeholder/],
+  ["binary packet without payload", "51-", /invalid payload/],
+  ["absurdly deep nesting in a binary packet", `51-["a",${"[".repeat(5000)}${P(0)}${"]".repeat(5000)}]`, /data too deep/],
 ];
 
 describe("engine level", () => {
@@ -92,13 +97,13 @@ describe("socket level", () => {
   });
 
   test("binary frame when none is expected", () => {
-    expect(() => new SocketDecoder().add(new Uint8Array([1]))).toThrow(/binary frame while no attachment is expected/);
+    expect(() => new SocketDecoder().add(new Uint8Array([1]))).toThrow(/unexpected binary frame/);
   });
 
   test("text frame while attachments are pending", () => {
     const d = new SocketDecoder();
     d.add(`51-["a",${P(0)}]`);
-    expect(() => d.add('2["b"]')).toThrow(/text frame while 1 attachment\(s\) are pending/);
+    expect(() => d.add('2["b"]')).toThrow(/attachment missing/);
   });
 
   test("the JSON parser's error is kept as cause", () => {
@@ -110,8 +115,8 @@ describe("socket level", () => {
     }
   });
 
-  test("long frames are shown truncated in the message", () => {
-    expect(() => new SocketDecoder().add("2" + "x".repeat(10_000))).toThrow(/^Cannot decode Socket.IO packet "2x{59}"…: unexpected "x" at byte 1$/);
+  test("messages are short: one prefix, the fault, no copy of the frame", () => {
+    expect(() => new SocketDecoder().add("2" + "x".repeat(10_000))).toThrow(/^Bad Socket.IO packet: invalid JSON$/);
   });
 
   test(`${engine.length + socket.length + 3} malformed inputs covered`, () => {
