@@ -31,7 +31,8 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   active = false;
   /** The last (re)connection restored the previous session (connection state recovery). */
   recovered = false;
-  auth: Auth;
+  /** Sent with each namespace CONNECT (a function is asked each time). */
+  auth: Auth | undefined;
   /** Emits made while disconnected, sent in order on (re)connect. */
   sendBuffer: SocketPacket[] = [];
   /** Events received before `connect` was emitted. */
@@ -42,10 +43,10 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   private _volatile: boolean | undefined;
   private _timeout: number | undefined;
   private _any: AnyListener[] = [];
-  private _anyOut: AnyListener[] = [];
-  /** `retries`: emits wait here in order, the head one in flight (`_busy`) until acked or out of tries. */
+  /** `onAnyOutgoing` listeners. */
+  private _out: AnyListener[] = [];
+  /** `retries`: emits waiting their turn; the head one is in flight until acked or out of tries. */
   private _queue: Array<() => void> = [];
-  private _busy = false;
   private _pid: string | undefined;
   private _offset: string | undefined;
 
@@ -55,7 +56,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     private readonly _opts: SocketOptions = {},
   ) {
     super();
-    this.auth = _opts.auth ?? {};
+    this.auth = _opts.auth;
     if (io.opts.autoConnect !== false) this.connect();
   }
 
@@ -80,8 +81,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   disconnect(): this {
     const was = this.connected;
     if (was) this.io._packet({ type: DISCONNECT, nsp: this.nsp });
-    this._leave();
-    if (was) this._onClose("io client disconnect");
+    this._leave(was && "io client disconnect");
     return this;
   }
 
@@ -109,33 +109,24 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     const timeout = this._timeout;
     const fn = typeof args[args.length - 1] === "function" ? (args.pop() as Ack) : undefined;
     const retries = this._opts.retries;
+    const queue = this._queue;
     this._volatile = this._timeout = undefined;
     if (retries && !volatile) {
-      // At-least-once, as socket.io-client 4.6+: resent with a fresh id after an ack timeout or a disconnect,
-      // until acked or out of tries. The server may see it more than once: deduplicating is the app's part.
+      // At-least-once, as socket.io-client 4.6+: one emit in flight at a time, resent with a fresh id after an
+      // ack timeout or a disconnect (while disconnected it waits in sendBuffer) until acked or out of tries.
+      // The server may see it more than once: deduplicating is the application's part of the bargain.
       let tries = 0;
+      const send = () => this._emit(args, false, timeout, done);
       const done: Ack = (err, ...res) => {
-        if (!err || ++tries > retries) {
-          this._queue.shift();
-          fn?.(err, ...res);
-        }
-        this._busy = false;
-        this._drain();
+        if (err && tries++ < retries) return send();
+        fn?.(err, ...res); // before the shift: an emit from this callback must queue behind, not jump ahead
+        queue.shift();
+        queue[0]?.();
       };
       done.withError = true;
-      this._queue.push(() => this._emit(args, false, timeout, done));
-      this._drain();
+      if (queue.push(send) < 2) send();
     } else this._emit(args, volatile, timeout, fn);
     return this;
-  }
-
-  /** Send the head of the retries queue if connected and nothing is in flight. */
-  private _drain(): void {
-    const next = this._queue[0];
-    if (this.connected && next && !this._busy) {
-      this._busy = true;
-      next();
-    }
   }
 
   /** Send (or buffer, or drop if volatile) an EVENT of `args` ([event, ...args]), with an ack callback `fn`. */
@@ -146,8 +137,6 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     if (fn) {
       const id = (packet.id = this._ids++);
       const ms = timeout ?? this._opts.ackTimeout;
-      // With a timeout the callback is error-first (so `timeout(ms)`); without, errors are not reported to it.
-      const withError = ms !== undefined || fn.withError;
       const timer =
         ms === undefined
           ? undefined
@@ -155,11 +144,13 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
               this.sendBuffer = this.sendBuffer.filter((p) => p !== packet);
               ack(new TimeoutError(`"${args[0]}" got no ack within ${ms} ms`));
             }, ms);
+      // With a timeout the callback is error-first (as `timeout(ms)` types it); without, it never sees errors.
+      const withError = timer || fn.withError;
       const ack: Ack = (err, ...res) => {
         clearTimeout(timer);
         this._acks.delete(id);
-        if (withError) fn.call(this, err, ...res);
-        else if (!err) fn.apply(this, res);
+        if (withError) fn(err, ...res);
+        else if (!err) fn(...res);
       };
       this._acks.set(id, ack);
     }
@@ -193,28 +184,26 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   }
 
   onAnyOutgoing(listener: AnyListener): this {
-    this._anyOut.push(listener);
+    this._out.push(listener);
     return this;
   }
 
   offAnyOutgoing(listener?: AnyListener): this {
-    this._anyOut = listener ? this._anyOut.filter((l) => l !== listener) : [];
+    this._out = listener ? this._out.filter((l) => l !== listener) : [];
     return this;
   }
 
   /** Write one EVENT now (the caller checked the session). */
   private _send(packet: SocketPacket): void {
-    this._call(this._anyOut, packet.data as unknown[]);
+    this._call(this._out, packet.data as unknown[]);
     this.io._packet(packet);
   }
 
   /** @internal The session is open: ask for this namespace. */
   _onOpen(): void {
     // With a pid (connection state recovery), the server can replay what we missed since `offset`.
-    const send = (data: AuthData) => {
-      const d = this._pid ? { pid: this._pid, offset: this._offset, ...data } : data;
-      this.io._packet({ type: CONNECT, nsp: this.nsp, data: Object.keys(d).length ? d : undefined });
-    };
+    const send = (data?: AuthData) =>
+      this.io._packet({ type: CONNECT, nsp: this.nsp, data: this._pid ? { pid: this._pid, offset: this._offset, ...data } : data });
     const a = this.auth;
     if (typeof a === "function") a(send);
     else send(a);
@@ -222,7 +211,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
 
   /** @internal One decoded packet for this namespace (the codec checked each type's payload shape). */
   _onPacket(p: SocketPacket): void {
-    const d = p.data as { sid?: string; pid?: string; message?: unknown; data?: unknown } | undefined;
+    const d = p.data as { sid?: string; pid?: string; message?: string; data?: unknown };
     switch (p.type) {
       case CONNECT:
         if (typeof d?.sid !== "string") return this._fire("connect_error", [new ProtocolError("CONNECT without sid")]);
@@ -232,13 +221,12 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
         this.connected = true;
         for (const args of this.receiveBuffer.splice(0)) this._onEvent(args);
         for (const packet of this.sendBuffer.splice(0)) this._send(packet);
-        this._fire("connect", []);
-        return this._drain();
+        return this._fire("connect", []);
       case EVENT:
       case BINARY_EVENT: {
         const args = p.data as unknown[];
         const id = p.id;
-        let sent = false;
+        let sent: boolean | undefined;
         // The ack function handed to a listener: answers once.
         if (id !== undefined) {
           args.push((...data: unknown[]) => {
@@ -254,21 +242,22 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
       case BINARY_ACK:
         return this._acks.get(p.id!)?.(null, ...(p.data as unknown[]));
       case DISCONNECT:
-        this._leave();
-        return this._onClose("io server disconnect");
+        return this._leave("io server disconnect");
       case CONNECT_ERROR: {
         this._leave();
-        const err: ConnectError = new OmnioError(typeof d === "string" ? d : String(d!.message ?? "Refused"));
-        err.data = d!.data;
+        // The server's message (a string, or `{message, data}` from a middleware).
+        const err: ConnectError = new OmnioError(typeof d === "string" ? d : d.message ?? "Refused");
+        err.data = d.data;
         return this._fire("connect_error", [err]);
       }
     }
   }
 
-  /** No longer subscribed to the Manager, which closes the session if no other socket is. */
-  private _leave(): void {
+  /** No longer subscribed to the Manager, which closes the session if no other socket is; then closed. */
+  private _leave(reason?: string | false): void {
     this.active = false;
     this.io._destroy();
+    if (reason) this._onClose(reason);
   }
 
   /** @internal The Manager failed to open a session. */
