@@ -36,7 +36,7 @@ export function websocket(options: WebSocketTransportOptions = {}): TransportFac
     name: "websocket",
     traits,
     probe({ global }) {
-      const reason = options.WebSocket ? "WebSocket from options" : typeof global.WebSocket == "function" ? "global WebSocket present" : "";
+      const reason = options.WebSocket ? "WebSocket from options" : global.WebSocket ? "global WebSocket present" : "";
       return { supported: !!reason, reason: reason || "no global WebSocket" };
     },
     create: (context) => createWebSocketTransport(context, options),

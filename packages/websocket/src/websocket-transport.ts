@@ -42,7 +42,7 @@ export function createWebSocketTransport(context: TransportContext, options: Web
     sink.onClose(reason, new TransportError(`${what} websocket to ${url}: ${detail}`, "websocket", { cause }));
   };
 
-  const t: Transport = {
+  return {
     name: "websocket",
     get writable() {
       return state == 2 && !busy;
@@ -54,21 +54,20 @@ export function createWebSocketTransport(context: TransportContext, options: Web
       url = buildUrl(context.base.replace(/^http/, "ws"), { ...context.query(), transport: "websocket" });
       // The session creates this transport only when probe() found a constructor.
       const Ctor = options.WebSocket ?? (context.global.WebSocket as WebSocketConstructor);
-      let socket: WebSocketLike;
       try {
         // Browsers ignore the third argument; `ws` reads headers from it.
-        socket = ws = new Ctor(url, options.protocols, { headers: context.extraHeaders });
+        ws = new Ctor(url, options.protocols, { headers: context.extraHeaders });
       } catch (cause) {
         // The constructor throws synchronously (bad URL, blocked port): report after open() returns, so the
         // session is not re-entered while it is still calling us; close() before that silences it.
         return queueMicrotask(() => state < 3 && fail("Failed to open", cause));
       }
-      socket.binaryType = "arraybuffer";
-      socket.onopen = () => {
+      ws.binaryType = "arraybuffer";
+      ws.onopen = () => {
         state = 2;
         sink.onOpen();
       };
-      socket.onmessage = ({ data }: WebSocketMessageLike) => {
+      ws.onmessage = ({ data }: WebSocketMessageLike) => {
         let packet;
         try {
           packet = decodeFrame(data as string | ArrayBuffer);
@@ -77,7 +76,7 @@ export function createWebSocketTransport(context: TransportContext, options: Web
         }
         sink.onPacket(packet);
       };
-      socket.onclose = (event: WebSocketCloseLike) => {
+      ws.onclose = (event: WebSocketCloseLike) => {
         const wasOpen = state == 2;
         const { code, reason } = event;
         if (wasOpen && (code == 1000 || code == 1005)) {
@@ -94,7 +93,7 @@ export function createWebSocketTransport(context: TransportContext, options: Web
         );
       };
       // `ws` gives the underlying error (ECONNREFUSED…) and its message; browsers a bare Event.
-      socket.onerror = (event: WebSocketErrorLike) => void (lastError = event);
+      ws.onerror = (event: WebSocketErrorLike) => void (lastError = event);
     },
 
     send(packets) {
@@ -121,5 +120,4 @@ export function createWebSocketTransport(context: TransportContext, options: Web
 
     close: release,
   };
-  return t;
 }
