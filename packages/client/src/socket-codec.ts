@@ -57,11 +57,9 @@ const PAYLOAD_OK: Array<(data: unknown) => boolean> = [
  */
 function hasBinary(value: any, depth: number): boolean {
   if (depth > MAX_DEPTH || isBinary(value)) return true;
-  if (typeof value.toJSON === "function") value = value.toJSON();
-  for (const key in value) {
-    const v = value[key];
-    if (typeof v === "object" && v !== null && hasBinary(v, depth + 1)) return true;
-  }
+  if (typeof value?.toJSON === "function") value = value.toJSON();
+  // for-in over null or a primitive finds nothing to recurse into.
+  for (const key in value) if (typeof value[key] === "object" && hasBinary(value[key], depth + 1)) return true;
   return false;
 }
 
@@ -78,7 +76,7 @@ export function encodeSocketPacket(packet: SocketPacket): Array<string | BinaryD
   try {
     json = JSON.stringify(
       data,
-      eventOrAck && typeof data === "object" && data !== null && hasBinary(data, 0)
+      eventOrAck && hasBinary(data, 0)
         ? function (this: Record<string, unknown>, key: string, value: unknown) {
           // `this[key]` is the value before toJSON (a Buffer's toJSON would hide it is binary).
           const v = this[key];
@@ -97,9 +95,7 @@ export function encodeSocketPacket(packet: SocketPacket): Array<string | BinaryD
     s += nsp + ",";
   }
   // The ack id comes from our own counters (or a decoded packet): not re-checked.
-  if (id !== undefined) s += id;
-  if (json !== undefined) s += json;
-  frames[0] = s;
+  frames[0] = s + (id ?? "") + (json ?? "");
   return frames;
 }
 
@@ -113,7 +109,7 @@ export class SocketDecoder {
   /** The binary packet waiting for attachments. */
   private _packet: SocketPacket | undefined;
   /** Where the attachments still to come go, [container, key], the next one last. */
-  private _slots: Array<[Record<string, unknown>, string]> = [];
+  private _slots!: Array<[Record<string, unknown>, string]>;
 
   constructor(options: SocketDecoderOptions = {}) {
     this._binaryType = options.binaryType;
@@ -175,14 +171,13 @@ export class SocketDecoder {
       // for-in also walks arrays; JSON.parse output has only own keys.
       for (const key in container) {
         const v = container[key];
-        if (typeof v !== "object" || v === null) continue;
-        if (v._placeholder !== true) {
-          walk(v, depth + 1);
-        } else {
+        if (v?._placeholder === true) {
           const num = v.num;
           if (!(Number.isInteger(num) && num >= 0 && num < count) || slots[num]) fail("bad placeholder");
           slots[num] = [container, key];
           found++;
+        } else if (typeof v === "object") {
+          walk(v, depth + 1); // null included: nothing in it
         }
       }
     };
