@@ -44,10 +44,6 @@ export class Emitter<M extends EventsMap> {
     return this;
   }
 
-  listeners<E extends EventNames<M>>(event: E): M[E][] {
-    return ((this._m.all.get(event) ?? []) as Stored[]).map((h) => (h.fn ?? h) as M[E]);
-  }
-
   /**
    * Call `event`'s listeners with `args` (an array, so the hot path allocates nothing more). A listener that
    * throws is reported as uncaught, and neither its neighbours nor the caller (a transport) are disturbed.

@@ -103,7 +103,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
 
   emit<Ev extends EventNames<E>>(event: Ev, ...args: EventParams<E, Ev>): this;
   emit(event: string, ...args: unknown[]): this {
-    if (isReservedEvent(event)) throw new OmnioError(`"${event}" is a reserved event name`);
+    if (isReservedEvent(event)) throw new OmnioError(`Reserved event name "${event}"`);
     args.unshift(event);
     const volatile = this._volatile;
     const timeout = this._timeout;
@@ -214,7 +214,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     const d = p.data as { sid?: string; pid?: string; message?: string; data?: unknown };
     switch (p.type) {
       case CONNECT:
-        if (typeof d?.sid !== "string") return this._fire("connect_error", [new ProtocolError("CONNECT without sid")]);
+        if (!d?.sid) return this._onError(new ProtocolError("CONNECT without sid"));
         this.id = d.sid;
         this.recovered = !!d.pid && d.pid === this._pid;
         this._pid = d.pid;
@@ -248,7 +248,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
         // The server's message (a string, or `{message, data}` from a middleware).
         const err: ConnectError = new OmnioError(typeof d === "string" ? d : d.message ?? "Refused");
         err.data = d.data;
-        return this._fire("connect_error", [err]);
+        return this._onError(err);
       }
     }
   }
@@ -260,7 +260,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     if (reason) this._onClose(reason);
   }
 
-  /** @internal The Manager failed to open a session. */
+  /** @internal The Manager failed to open a session (or the server refused this namespace). */
   _onError(err: Error): void {
     if (!this.connected) this._fire("connect_error", [err]);
   }

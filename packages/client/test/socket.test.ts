@@ -33,7 +33,7 @@ describe("emit", () => {
   it("refuses reserved event names, naming them", () => {
     const s = open({ autoConnect: false });
     for (const name of ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"]) {
-      expect(() => (s.emit as (ev: string) => void)(name)).toThrow(new RegExp(`"${name}".*reserved`));
+      expect(() => (s.emit as (ev: string) => void)(name)).toThrow(new RegExp(`reserved event name "${name}"`, "i"));
     }
     expect(() => s.emit("connect" as string)).toThrow(OmnioError);
   });
