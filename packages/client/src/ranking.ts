@@ -1,5 +1,6 @@
 // Ranking: orders the candidate transports best first from the static probes, the origin's memory and this
-// session's failures; `planFromRanking` turns the rows into a connection plan. Pure: same input, same output.
+// session's failures; `planFromRanking` turns the rows into a connection plan. Pure: same input (with `now`),
+// same output. The memory is what `TransportMemory.get()` returns: valid records younger than the TTL.
 // @see ../../../../shared/DESIGN.md "Probing and ranking (the heart of the product)"
 //
 // How omnio chooses a transport (these rules go into the README):
@@ -23,8 +24,7 @@
 
 import type { ProbeResult, TransportName, TransportTraits } from "./transport.js";
 import type { MemoryRecords, TransportOutcome } from "./transport-memory.js";
-import { MEMORY_TTL_MS } from "./transport-memory.js";
-import { TRANSPORT_NAMES, isFresh, readRecord } from "./transport-memory-format.js";
+import { TRANSPORT_NAMES } from "./transport-memory-format.js";
 
 export const DEFAULT_TRANSPORT_ORDER = TRANSPORT_NAMES;
 
@@ -50,15 +50,14 @@ export interface RankingContext {
   readonly crossOrigin?: boolean;
   /** How many times each transport died during this session (after opening). */
   readonly sessionFailures?: Partial<Record<TransportName, number>>;
-  /** Current time (ms since the epoch) to judge memory's age; without it every record counts as recent. */
+  /** Current time (ms since the epoch) to judge memory's age; default `Date.now()`. */
   readonly now?: number;
-  readonly ttlMs?: number;
 }
 
 export const HEALTHY_SCORE = 100;
 const PREFERENCE_STEP = 10;
 /** Penalty after one bad outcome; doubles with each further one in a row. */
-export const RETRY_AFTER_MS = 10 * 60 * 1000;
+export const RETRY_AFTER_MS = 600_000; // 10 min
 const SESSION_FAILURE_LIMIT = 2;
 
 const VERB = { failed: "failed", timeout: "timed out", buffered: "was buffered by a proxy" };
@@ -67,31 +66,30 @@ export function rankTransports(
   candidates: readonly RankingCandidate[],
   probes: Partial<Record<TransportName, ProbeResult>>,
   memory: MemoryRecords | undefined,
-  { crossOrigin, sessionFailures, now, ttlMs = MEMORY_TTL_MS }: RankingContext = {},
+  { crossOrigin, sessionFailures, now = Date.now() }: RankingContext = {},
 ): RankingRow[] {
   const unique = candidates.filter((c, i) => candidates.findIndex((d) => d.name === c.name) === i);
   return unique
     .map(({ name, traits }, i) => {
       const probe = probes[name];
-      let rec = readRecord(memory?.[name]); // handed in by a caller: checked as if it came from storage
-      if (rec && now !== undefined && !isFresh(rec.at, now, ttlMs)) rec = undefined;
-      const age = rec && now !== undefined ? now - rec.at : undefined;
-      const on = `${ago(age)}on this origin`;
+      const rec = memory?.[name];
       const died = sessionFailures?.[name] ?? 0;
       let reason = probe ? probe.reason : "not probed";
-      let down = false;
-      if (probe?.supported) {
-        if (died >= SESSION_FAILURE_LIMIT) {
-          reason = `died ${died} times this session`;
-          down = true;
-        } else if (rec?.last === "ok") {
+      let down = died >= SESSION_FAILURE_LIMIT;
+      if (!probe?.supported) {
+        // listed with the probe's reason, never tried
+      } else if (down) {
+        reason = `died ${died} times this session`;
+      } else if (rec) {
+        const age = now - rec.at;
+        const on = `${ago(age)}on this origin`;
+        if (rec.last == "ok") {
           reason = `worked ${on}` + (rec.rttMs === null ? "" : `, RTT ${Math.round(rec.rttMs)} ms`);
-        } else if (rec) {
-          reason = VERB[rec.last] + (rec.failures > 1 ? ` ${rec.failures} times in a row, last ` : " ") + on;
+        } else {
           // No CORS on the server is the usual cause of a cross-origin polling failure: it does not heal by waiting.
-          const noCors = crossOrigin && traits.crossOrigin === "cors" && !traits.duplex && !traits.streaming;
-          const penalty = Math.min(ttlMs, RETRY_AFTER_MS * 2 ** (rec.failures - 1));
-          down = noCors || age === undefined || age < penalty;
+          const noCors = crossOrigin && traits.crossOrigin == "cors" && !traits.duplex && !traits.streaming;
+          down = noCors || age < RETRY_AFTER_MS * 2 ** (rec.failures - 1);
+          reason = VERB[rec.last] + (rec.failures > 1 ? ` ${rec.failures} times in a row, last ` : " ") + on;
           reason += noCors ? " (no CORS?)" : down ? "" : "; trying again";
         }
       }
@@ -106,9 +104,7 @@ export function isRankedDown(row: RankingRow): boolean {
   return row.supported && row.score < HEALTHY_SCORE;
 }
 
-/** "2 min ago " (with the trailing space), or "" when the age is unknown. */
-function ago(ms: number | undefined): string {
-  if (ms === undefined) return "";
-  if (ms < 60_000) return "just now ";
-  return ms < 7_200_000 ? `${Math.floor(ms / 60_000)} min ago ` : `${Math.floor(ms / 3_600_000)} h ago `;
+/** "2 min ago " (with the trailing space). */
+function ago(ms: number): string {
+  return ms < 60_000 ? "just now " : ms < 7_200_000 ? `${Math.floor(ms / 60_000)} min ago ` : `${Math.floor(ms / 3_600_000)} h ago `;
 }

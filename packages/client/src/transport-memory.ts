@@ -23,7 +23,7 @@ export interface TransportMemory {
   get(originKey: string): MemoryRecords;
   /** Note an outcome; `rttMs` (when finite and ≥ 0) feeds the smoothed RTT. Never throws. */
   record(originKey: string, name: TransportName, outcome: TransportOutcome, rttMs?: number): void;
-  /** Forget one origin, or everything. */
+  /** Forget one origin, or everything (storage keeps an empty list). */
   forget(originKey?: string): void;
   /** True while records go to storage and outlive the page. */
   readonly persistent: boolean;
@@ -31,7 +31,7 @@ export interface TransportMemory {
 
 export interface TransportMemoryOptions {
   /** `undefined`: `globalThis.localStorage` if reachable. `null`: memory only. */
-  storage?: Pick<Storage, "getItem" | "setItem" | "removeItem"> | null;
+  storage?: Pick<Storage, "getItem" | "setItem"> | null;
   /** `false` (the `rememberTransport: false` option): never read or write storage; records live in this object. */
   remember?: boolean;
   now?: () => number;
@@ -47,7 +47,7 @@ export const MEMORY_STORAGE_KEY = "omnio:transports:v1";
  * weak evidence; the cost of forgetting is one upgrade probe, the cost of trusting stale "ok" is a failed
  * direct handshake (one probe deadline) before falling back.
  */
-export const MEMORY_TTL_MS = 24 * 60 * 60 * 1000;
+export const MEMORY_TTL_MS = 86_400_000;
 /** A page talks to a handful of Engine.IO endpoints; 20 is generous and keeps the value under ~20 KB. */
 export const MEMORY_ORIGIN_LIMIT = 20;
 /** Weight of a new RTT sample: samples are rare (one per connection), so follow changes fairly quickly. */
@@ -84,7 +84,7 @@ export function createTransportMemory(options: TransportMemoryOptions = {}): Tra
   function save(state: State): void {
     mem = state;
     try {
-      if (storage) state[0] ? storage.setItem(MEMORY_STORAGE_KEY, JSON.stringify({ origins: state })) : storage.removeItem(MEMORY_STORAGE_KEY);
+      storage?.setItem(MEMORY_STORAGE_KEY, JSON.stringify({ origins: state }));
     } catch {
       storage = null; // quota exceeded, Safari private mode: keep going in memory with what we have
     }

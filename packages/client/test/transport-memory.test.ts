@@ -105,7 +105,7 @@ describe("transport memory: records", () => {
     expect(memory.get(B).websocket).toBeDefined();
     memory.forget();
     expect(memory.get(B)).toEqual({});
-    expect(storage.data.has(MEMORY_STORAGE_KEY)).toBe(false);
+    expect(JSON.parse(storage.data.get(MEMORY_STORAGE_KEY)!)).toEqual({ origins: [] });
   });
 });
 
