@@ -7,6 +7,8 @@ import typescript from "@rollup/plugin-typescript";
 import nodeResolve from "@rollup/plugin-node-resolve";
 import terser from "@rollup/plugin-terser";
 import { dts } from "rollup-plugin-dts";
+import { transform } from "esbuild";
+import { createHash } from "node:crypto";
 
 const only = process.env.OMNIO_PACKAGES?.split(",");
 const packagesDir = "packages";
@@ -43,18 +45,47 @@ const tsPlugin = (dir) =>
     noEmitOnError: true,
   });
 
+// Stable private-name mangling, as preact does: users' minifiers never rename properties, so every `this._queue`
+// would ship its full name. Each `_name` becomes `_` + 3 base-36 characters of its hash: the same in every
+// package and every build (a transport subclassing HttpTransport from @omnio/client must agree on `_post`), with no
+// cache to keep. `__x` names are shared with other realms or the Flash bridge, and `_placeholder` (the Socket.IO
+// wire) and `_socket` (a `ws` internal) are not ours: none of them is touched.
+const MANGLED = /^_[a-zA-Z]\w*$/;
+const KEEP = new Set(["_placeholder", "_socket"]);
+const shortNames = new Map();
+const shortName = (name) => {
+  let short = "_" + (parseInt(createHash("sha1").update(name).digest("hex").slice(0, 8), 16) % 36 ** 3).toString(36).padStart(3, "0");
+  const other = [...shortNames].find(([n, s]) => s === short && n !== name);
+  if (other) throw new Error(`mangling: ${name} and ${other[0]} both hash to ${short}; rename one of them`);
+  shortNames.set(name, short);
+  return short;
+};
+const stableMangle = () => ({
+  name: "stable-mangle",
+  async renderChunk(code, chunk) {
+    const cache = {};
+    for (const [name] of code.matchAll(/\b_[a-zA-Z]\w*/g)) if (MANGLED.test(name)) cache[name] = KEEP.has(name) ? false : shortName(name);
+    const out = await transform(code, { mangleProps: MANGLED, reserveProps: /^(_placeholder|_socket)$/, mangleCache: cache, sourcemap: true, sourcefile: chunk.fileName, target: "es2020" });
+    const strays = Object.keys(out.mangleCache).filter((n) => !(n in cache));
+    if (strays.length) throw new Error(`mangling: names not seen by the scan: ${strays.join(", ")}`);
+    return { code: out.code, map: out.map };
+  },
+});
+
 const configs = [];
 for (const name of packages) {
   const dir = join(packagesDir, name);
   const pkg = JSON.parse(readFileSync(join(dir, "package.json"), "utf8"));
   const external = externalFor(pkg);
+  // Browser packages get their private names mangled; the server (Node) keeps them.
+  const mangle = pkg.name === "@omnio/server" ? [] : [stableMangle()];
   configs.push({
     input: join(dir, "src/index.ts"),
     external,
     plugins: [tsPlugin(dir)],
     output: [
-      { file: join(dir, "dist/index.mjs"), format: "es", sourcemap: true },
-      { file: join(dir, "dist/index.cjs"), format: "cjs", sourcemap: true, exports: "named" },
+      { file: join(dir, "dist/index.mjs"), format: "es", sourcemap: true, plugins: mangle },
+      { file: join(dir, "dist/index.cjs"), format: "cjs", sourcemap: true, exports: "named", plugins: mangle },
     ],
   });
   configs.push({
