@@ -27,7 +27,8 @@ export interface BridgeHost {
 }
 
 type Host = BridgeHost & { key: unknown };
-type Installed = FlashBridgeCallbacks & { __omnioHost?: Host };
+/** `host`: ours (a name inside our own global, which the bridge's callbacks never use). */
+type Installed = FlashBridgeCallbacks & { host?: Host };
 
 const ERR = "Flash bridge: ";
 
@@ -35,15 +36,7 @@ const ERR = "Flash bridge: ";
 export const flashError = (what: string, cause?: unknown, last?: string): TransportError =>
   new TransportError(what + (cause instanceof Error ? ": " + cause.message : "") + (last ? ` [bridge: ${last}]` : ""), "flashsocket", { cause });
 
-const decode = (text: string): string => {
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-};
-
-/** The page's host for `options.jsObject`, created on first use. Throws a TransportError on a clash. */
+/** The page's host for `options.jsObject`, created on first use. Throws on a clash (a TransportError). */
 export function acquireHost({ global, base }: TransportContext, o: FlashBridgeOptions): BridgeHost {
   const slot = global as unknown as Record<string, Installed | undefined>;
   const name = o.jsObject ?? DEFAULT_JS_OBJECT;
@@ -51,7 +44,7 @@ export function acquireHost({ global, base }: TransportContext, o: FlashBridgeOp
   const key = o.bridge ?? swfUrl;
   const existing = slot[name];
   if (existing) {
-    if (existing.__omnioHost?.key === key) return existing.__omnioHost;
+    if (existing.host?.key === key) return existing.host;
     // Another bridge (another SWF or object) or something else entirely answers at this name.
     throw new TransportError(`${ERR}window.${name} serves another bridge`, "flashsocket");
   }
@@ -78,24 +71,22 @@ export function acquireHost({ global, base }: TransportContext, o: FlashBridgeOp
 
   const step = (): void => {
     tick = undefined;
-    if (initialized && !bridge && !failed) {
-      const b = o.bridge ?? (global.document.getElementById(elementId) as unknown as FlashBridge);
-      try {
-        // An element without the bridge's methods throws here too.
-        b.setCallerUrl(global.location?.href ?? "");
-        if (o.debug) b.setDebug(true);
-        if (o.policyUrl) b.loadManualPolicyFile(o.policyUrl);
-        bridge = b;
-        clearTimeout(deadline);
-      } catch (cause) {
-        fail("set-up failed", cause);
-      }
-    }
     let events: unknown;
-    try {
-      if (bridge && !failed) events = bridge.receiveEvents();
-    } catch (cause) {
-      fail("receiveEvents() threw", cause);
+    if (!failed) {
+      try {
+        if (initialized && !bridge) {
+          // An element without the bridge's methods (or none at all) throws here too.
+          const b = o.bridge ?? (global.document.getElementById(elementId) as unknown as FlashBridge);
+          b.setCallerUrl(global.location?.href ?? "");
+          if (o.debug) b.setDebug(true);
+          if (o.policyUrl) b.loadManualPolicyFile(o.policyUrl);
+          bridge = b;
+          clearTimeout(deadline);
+        }
+        events = bridge?.receiveEvents();
+      } catch (cause) {
+        fail("bridge threw", cause);
+      }
     }
     for (const socket of sockets.values()) {
       if (failed) socket.fail(failed);
@@ -117,7 +108,7 @@ export function acquireHost({ global, base }: TransportContext, o: FlashBridgeOp
       clearTimeout(tick);
       clearTimeout(deadline);
       unembed?.();
-      if (slot[name] === callbacks) delete slot[name];
+      delete slot[name];
     },
   };
 
@@ -132,29 +123,21 @@ export function acquireHost({ global, base }: TransportContext, o: FlashBridgeOp
     },
     __log(message) {
       // eslint-disable-next-line no-console
-      if (o.debug) console.debug(decode(message));
+      if (o.debug) console.debug(decodeURIComponent(message));
     },
     __error(message) {
-      host.lastError = decode(message);
-      // eslint-disable-next-line no-console
-      if (o.debug) console.warn(host.lastError);
+      host.lastError = decodeURIComponent(message);
     },
-    __omnioHost: host,
+    host,
   };
+  // Embedding first: if it throws, nothing is left installed. The SWF calls back on a later task at the soonest.
+  if (!o.bridge) unembed = embedSwf(global, elementId, name, swfUrl, o, base, (cause) => fail("cannot load Ruffle", cause));
   slot[name] = callbacks;
-
   if (o.bridge && o.ready !== false) {
     callbacks.__onFlashInitialized();
   } else {
     const ms = o.initTimeout ?? 15_000;
     deadline = setTimeout(() => fail("not ready", new TimeoutError(`no __onFlashInitialized within ${ms} ms`)), ms);
-    if (!o.bridge) {
-      try {
-        unembed = embedSwf(global, elementId, name, swfUrl, o, base, (cause) => fail("cannot load Ruffle", cause));
-      } catch (cause) {
-        fail("cannot embed bridge.swf", cause);
-      }
-    }
   }
   return host;
 }

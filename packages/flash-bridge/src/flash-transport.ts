@@ -4,7 +4,7 @@
 // sends text frames only). A closure rather than a class: the minifier shortens locals, not property names.
 // @see ../../../../shared/PROTOCOL.md §6
 
-import { buildUrl, decodePacket, encodePacket, type Transport, type TransportContext } from "@omnio/client";
+import { TransportError, buildUrl, decodePacket, encodePacket, type Transport, type TransportContext } from "@omnio/client";
 import { acquireHost, flashError, type BridgeHost, type BridgeSocket } from "./bridge-host.js";
 import type { FlashBridge } from "./bridge-surface.js";
 import type { FlashBridgeOptions } from "./index.js";
@@ -19,8 +19,6 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
   /** Set once this socket exists on the bridge; cleared when the bridge reported its close. */
   let bridge: FlashBridge | undefined;
   let id = 0;
-  /** An `error` event came: the close that follows is a failure. */
-  let errored = false;
   /** Built by open() from the query of that moment (the sid may arrive after create()). */
   let url = "";
 
@@ -56,8 +54,8 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
         fail("create() threw", cause);
       }
     },
+    // An `error` event is ignored: the bridge follows it with a close that is not clean.
     event({ type, message, code = 1006, reason, wasClean }) {
-      if (type === "error") errored = true;
       if (type === "open" && state === OPENING) {
         state = OPEN;
         t.writable = true;
@@ -76,7 +74,7 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
         bridge = undefined; // closed on the bridge's side: nothing to close there
         const wasOpen = state === OPEN;
         // The server ended the session cleanly (the bridge already answered the close frame).
-        if (wasOpen && !errored && wasClean === true && (code === 1000 || code === 1005)) return end("transport close");
+        if (wasOpen && wasClean === true && (code === 1000 || code === 1005)) return end("transport close");
         fail(`${wasOpen ? "closed" : "failed to open"} (code ${code}${reason ? ": " + reason : ""})`, undefined, wasOpen ? "transport close" : "transport error");
       }
     },
@@ -93,9 +91,9 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
       url = buildUrl(context.base.replace(/^http/, "ws"), { ...context.query(), transport: NAME });
       try {
         host = acquireHost(context, options);
-      } catch (error) {
+      } catch (cause) {
         // Never report from inside open(): the session is still calling us.
-        return queueMicrotask(() => end("transport error", error as Error));
+        return queueMicrotask(() => fail("open failed", cause));
       }
       // The host calls socket.ready() on a later task, once the bridge is up.
       id = host.add(socket);
@@ -104,16 +102,15 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
     send(packets) {
       if (state !== OPEN) return;
       t.writable = false;
-      for (const packet of packets) {
-        let left;
-        try {
-          left = bridge!.send(id, encodeURIComponent(wellFormed(encodePacket(packet, false) as string)));
-        } catch (cause) {
-          // encodePacket (a packet text cannot carry) or the bridge threw: the cause says which.
-          return fail("send threw", cause);
+      try {
+        for (const packet of packets) {
+          const left = bridge!.send(id, encodeURIComponent(wellFormed(encodePacket(packet, false) as string)));
+          // -1: written. Anything else: the bridge kept or refused bytes, which an open socket never does.
+          if (left !== -1) throw new TransportError("bridge returned " + left);
         }
-        // -1: written. Anything else: the bridge kept or refused bytes, which an open socket never does.
-        if (left !== -1) return fail("send refused: bridge returned " + left);
+      } catch (cause) {
+        // encodePacket (a packet text cannot carry), the URI encoding or the bridge: the cause says which.
+        return fail("send failed", cause);
       }
       // Drain after send() returns (a session writing from inside onDrain must not recurse).
       queueMicrotask(() => {
@@ -130,9 +127,12 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
   return t;
 }
 
-/** Lone surrogates become U+FFFD, as WebSocket.send() does: encodeURIComponent would throw on them. */
-const wellFormed = (text: string): string =>
-  text.replace(/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/g, "\uFFFD");
+/**
+ * Lone surrogates become U+FFFD, as WebSocket.send() does: encodeURIComponent would throw on them. Only a raw
+ * Engine.IO message can hold one (Socket.IO packets are JSON, which escapes them); where the runtime lacks
+ * toWellFormed (before Chrome 111, Safari 16.4, Firefox 119) such a send fails the transport instead.
+ */
+const wellFormed = (text: string): string => (text as { toWellFormed?(): string }).toWellFormed?.() ?? text;
 
 /** `extraHeaders` as the bridge wants them, `Name: value\r\n` lines; CR/LF dropped, so none can add a header. */
 function headerLines(headers: Record<string, string> = {}): string | null {

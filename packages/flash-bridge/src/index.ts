@@ -54,10 +54,8 @@ export function flashBridge(options: FlashBridgeOptions = {}): TransportFactory 
       if (!g.document) return result(false, "no document for bridge.swf");
       if (url.protocol === "https:") return result(false, "bridge.swf speaks ws:// only");
       if ((g as { RufflePlayer?: unknown }).RufflePlayer) return result(true, "Ruffle on the page");
-      if (options.ruffle) return result(true, "Ruffle loadable from " + options.ruffle);
-      // PluginArray answers by name; today's browsers list no Flash plugin.
-      const plugins = g.navigator?.plugins as unknown as Record<string, unknown> | undefined;
-      return plugins?.["Shockwave Flash"] ? result(true, "Flash plugin") : result(false, "no Flash plugin, no Ruffle");
+      // No look for the Flash plugin: since 2021 Flash Player refuses to run content. A native bridge is passed in.
+      return options.ruffle ? result(true, "Ruffle loadable from " + options.ruffle) : result(false, "no Ruffle");
     },
     create: (context) => createFlashTransport(context, options),
   };

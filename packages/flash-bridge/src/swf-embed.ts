@@ -55,7 +55,8 @@ export function embedSwf(
   } else if (o.ruffle) {
     const path = o.ruffle.replace(/\/?$/, "/");
     // Ruffle's settings for a hidden, script-driven bridge. @see PROTOCOL.md §6 "Flash today: Ruffle"
-    const config = { allowScriptAccess: true, autoplay: "on", unmuteOverlay: "hidden", splashScreen: false, preferredRenderer: "canvas", publicPath: path, socketProxy: proxies };
+    // (No splash or unmute overlay settings: nothing of the 1px transparent player is seen anyway.)
+    const config = { allowScriptAccess: true, autoplay: "on", preferredRenderer: "canvas", publicPath: path, socketProxy: proxies };
     g.RufflePlayer = installed = { config };
     script = doc.createElement("script");
     script.src = path + "ruffle.js";
@@ -71,6 +72,6 @@ export function embedSwf(
     script?.remove();
     // Ruffle replaced our element with its own under the same id.
     doc.getElementById(id)?.remove();
-    if (installed && g.RufflePlayer === installed) delete g.RufflePlayer;
+    if (g.RufflePlayer === installed) delete g.RufflePlayer;
   };
 }
