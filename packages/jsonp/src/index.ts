@@ -2,35 +2,27 @@
 // first request, never by importing this module.
 // @see ../../../../shared/PROTOCOL.md §3
 
-import type { ProbeEnv, ProbeResult, TransportContext, TransportFactory, TransportTraits } from "@omnio/client";
+import type { ProbeEnv, ProbeResult, TransportFactory } from "@omnio/client";
 import { JsonpTransport, type JsonpTransportOptions } from "./jsonp-transport.js";
 
 export { JsonpTransport, type JsonpTransportOptions } from "./jsonp-transport.js";
 export { escapeNewlines } from "./newline-escape.js";
 
-const traits: TransportTraits = {
-  duplex: false,
-  streaming: false,
-  binary: false,
-  crossOrigin: "none",
-  handshake: true,
-};
-
 export function jsonp(options: JsonpTransportOptions = {}): TransportFactory {
   return {
     name: "jsonp",
-    traits,
+    traits: { duplex: false, streaming: false, binary: false, crossOrigin: "none", handshake: true },
     probe: probeJsonp,
-    create: (context: TransportContext) => new JsonpTransport(context, options),
+    create: (context) => new JsonpTransport(context, options),
   };
 }
 
-/** Side-effect free: looks at `document` and the script element constructor, creates nothing. */
-export function probeJsonp(env: ProbeEnv): ProbeResult {
-  const doc = (env.global as { document?: Partial<Document> }).document;
-  if (!doc || typeof doc.createElement !== "function") return { supported: false, reason: "no document (not a page)" };
-  if (typeof env.global.HTMLScriptElement !== "function") {
-    return { supported: false, reason: "document without script elements" };
-  }
-  return { supported: true, reason: "<script> and hidden forms (no CORS needed)" };
+/**
+ * Side-effect free. Needs a page (script elements exist; `document` with them) and a `___eio` that is absent or
+ * an array: a page-owned value of another kind is left alone, and JSONP answers could not reach us through it.
+ */
+export function probeJsonp({ global }: ProbeEnv): ProbeResult {
+  const page = typeof global.HTMLScriptElement == "function";
+  const slots = Array.isArray((global as { ___eio?: unknown }).___eio ?? []);
+  return { supported: page && slots, reason: !page ? "not a page" : slots ? "no CORS needed" : "___eio is not an array" };
 }

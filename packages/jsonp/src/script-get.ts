@@ -1,85 +1,41 @@
 // One JSONP GET: a `<script src>` whose body calls `___eio[j]("<payload>")`. The payload is taken from the
-// callback but handled on the script's `load` event (which fires after it ran), so nothing of ours runs inside
-// the server's script, a second call is ignored, and a script that ran without calling back is an error.
+// callback but handed on at the script's `load` (which fires after it ran), so nothing of ours runs inside the
+// server's script and a script that ran without calling back is told apart.
+// `___eio` is page-global and shared with every other JSONP client on the page (another omnio, a legacy
+// engine.io-client): a slot is claimed by writing a function into a `null` (or new) index and freed by writing
+// `null` back. It stays ours until the script settled, even after abort: a late script may still call it.
+// @see ../../../../shared/PROTOCOL.md §3
 // @see https://developer.mozilla.org/en-US/docs/Web/HTML/Element/script
 
-import { ProtocolError, TimeoutError, TransportError } from "@omnio/client";
-import { claimSlot } from "./callback-slots.js";
+type Slot = ((payload: unknown) => void) | null;
 
-export interface ScriptGetRequest {
-  /** The URL for callback index `j`. */
-  url(j: number): string;
-  /** Deadline: a request still pending then is a TransportError (cause: TimeoutError). */
-  timeoutMs: number;
-  nonce?: string | undefined;
-}
+/** Once, never after the returned abort: the error event, or what the script passed to ___eio (first call wins). */
+export type ScriptGetDone = (error: Event | undefined, payload: unknown) => void;
 
-/** `error` or the payload string, exactly once, never after `abandon()`. */
-export type ScriptGetDone = (error: TransportError | undefined, payload: string) => void;
-
-export interface ScriptGet {
-  /** Remove the script now and never report; the callback slot is freed when the script settles. */
-  abandon(): void;
-}
-
-export function scriptGet(global: typeof globalThis, request: ScriptGetRequest, done: ScriptGetDone): ScriptGet {
-  const doc = global.document;
-  let called = false;
+/** GETs `url(j)` as a script, `j` being a free ___eio slot (probeJsonp made sure ___eio is an array if set). */
+export function scriptGet(global: typeof globalThis, url: (j: number) => string, nonce: string | undefined, done: ScriptGetDone): () => void {
+  const slots = ((global as { ___eio?: Slot[] }).___eio ??= []);
+  let j = slots.indexOf(null);
+  if (j < 0) j = slots.length;
   let payload: unknown;
-  let finished = false;
-  const slot = claimSlot(global, (data) => {
-    if (called) return;
-    called = true;
-    payload = data;
-    slot.mute();
-  });
-  const url = request.url(slot.index);
+  slots[j] = (data) => (payload ??= data);
+  const doc = global.document;
   const script = doc.createElement("script");
-  /** `Cause`: the error class the detail is also the message of (a protocol violation, the deadline). */
-  const fail = (detail: string, Cause?: typeof ProtocolError): void =>
-    finish(new TransportError(`Failed to GET ${url} (jsonp): ${detail}`, "jsonp", Cause && { cause: new Cause(detail) }), "");
-  const finish = (error: TransportError | undefined, data: string): void => {
-    if (finished) return;
-    finished = true;
-    clearTimeout(timer);
+  let live = true;
+  const abort = (): void => {
+    live = false;
     script.remove();
-    done(error, data);
   };
-  // The script element has settled: it will never run again, so its index is free.
-  const settle = (): void => {
-    script.onload = script.onerror = null;
-    slot.free();
+  // `error`: network error, HTTP error status (a stock server's 400 JSON) or blocked MIME type. Either way the
+  // script settled and will never call again, so its index is free.
+  script.onload = script.onerror = (event) => {
+    slots[j] = null;
+    if (!live) return;
+    abort();
+    done((event as Event).type == "error" ? (event as Event) : undefined, payload);
   };
-  script.onload = () => {
-    settle();
-    if (!called) {
-      return fail(`the script ran but did not call ___eio[${slot.index}]`, ProtocolError);
-    }
-    if (typeof payload !== "string") {
-      return fail(`___eio[${slot.index}] was called with a ${typeof payload}`, ProtocolError);
-    }
-    finish(undefined, payload);
-  };
-  // Fires for network errors, HTTP error statuses (a stock server's 400 JSON) and blocked MIME types.
-  script.onerror = () => {
-    settle();
-    fail("the script failed to load (network error, HTTP error status, or blocked)");
-  };
-  const timer = setTimeout(() => {
-    slot.mute();
-    fail(`no answer within ${request.timeoutMs} ms`, TimeoutError);
-  }, request.timeoutMs);
-  script.async = true;
-  if (request.nonce) script.nonce = request.nonce;
-  script.src = url;
-  (doc.head ?? doc.documentElement).appendChild(script);
-  return {
-    abandon() {
-      if (finished) return;
-      finished = true;
-      clearTimeout(timer);
-      slot.mute();
-      script.remove();
-    },
-  };
+  if (nonce) script.nonce = nonce;
+  script.src = url(j);
+  (doc.head ?? doc.documentElement).append(script);
+  return abort;
 }

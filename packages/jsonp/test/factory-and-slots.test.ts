@@ -1,9 +1,9 @@
-// The factory's static parts (traits, probe, nothing at import time) and the ___eio slot bookkeeping, in Node
-// with fake globals. DOM behaviour is tested in real Chromium (test/browser/jsonp.test.ts).
+// The factory's static parts (traits, probe, nothing at import time) and the ___eio slot bookkeeping of a script
+// GET, in Node with fake globals. DOM behaviour is tested in real Chromium (test/browser/jsonp.test.ts).
 import { describe, expect, it } from "vitest";
-import { TransportError, type ProbeEnv } from "@omnio/client";
+import type { ProbeEnv } from "@omnio/client";
 import { jsonp, probeJsonp } from "@omnio/jsonp";
-import { claimSlot } from "../src/callback-slots.js";
+import { scriptGet } from "../src/script-get.js";
 
 const env = (global: object): ProbeEnv => ({ url: new URL("http://x/socket.io/"), crossOrigin: true, global: global as typeof globalThis });
 
@@ -19,70 +19,112 @@ describe("jsonp() factory", () => {
     expect(factory.traits).toEqual({ duplex: false, streaming: false, binary: false, crossOrigin: "none", handshake: true });
   });
 
-  it("probes for a document that can make script elements, without touching it", () => {
-    expect(probeJsonp(env({}))).toEqual({ supported: false, reason: "no document (not a page)" });
-    expect(probeJsonp(env({ document: {} })).supported).toBe(false);
-    expect(probeJsonp(env({ document: { createElement() {} } })).reason).toBe("document without script elements");
+  it("probes for a page (script elements) and a usable ___eio, without touching the document", () => {
+    const HTMLScriptElement = function HTMLScriptElement() {};
+    expect(probeJsonp(env({}))).toEqual({ supported: false, reason: "not a page" });
+    expect(probeJsonp(env({ document: { createElement() {} } })).supported).toBe(false);
     const touched: string[] = [];
-    const document = new Proxy({ createElement() {} }, { get: (t, k) => (touched.push(String(k)), Reflect.get(t, k)) });
-    const result = probeJsonp(env({ document, HTMLScriptElement: function HTMLScriptElement() {} }));
-    expect(result.supported).toBe(true);
-    expect(touched).toEqual(["createElement"]); // looked at, never called
+    const document = new Proxy({}, { get: (t, k) => (touched.push(String(k)), Reflect.get(t, k)) });
+    expect(probeJsonp(env({ document, HTMLScriptElement }))).toEqual({ supported: true, reason: "no CORS needed" });
+    expect(probeJsonp(env({ document, HTMLScriptElement, ___eio: [null, () => {}] })).supported).toBe(true);
+    expect(touched).toEqual([]);
+    // A page-owned ___eio of another kind is not ours to replace, and answers could not reach us through it.
+    expect(probeJsonp(env({ document, HTMLScriptElement, ___eio: { 0: "not ours" } }))).toEqual({
+      supported: false,
+      reason: "___eio is not an array",
+    });
   });
 });
 
-describe("___eio callback slots", () => {
-  const fakeGlobal = (): typeof globalThis & { ___eio?: unknown[] } => ({}) as typeof globalThis;
+/** A global whose document makes fake script elements; `scripts` lists them in order of creation. */
+function fakePage(___eio?: unknown[]) {
+  interface FakeScript {
+    src: string;
+    nonce?: string;
+    connected: boolean;
+    onload: ((e: { type: string }) => void) | null;
+    onerror: ((e: { type: string }) => void) | null;
+    remove(): void;
+  }
+  const scripts: FakeScript[] = [];
+  const document = {
+    createElement: () => {
+      const script: FakeScript = { src: "", connected: false, onload: null, onerror: null, remove: () => void (script.connected = false) };
+      scripts.push(script);
+      return script;
+    },
+    head: { append: (s: FakeScript) => void (s.connected = true) },
+  };
+  const global = { document, ...(___eio && { ___eio }) } as unknown as typeof globalThis & { ___eio?: (((p: unknown) => void) | null)[] };
+  /** What the browser does with script `i`: run its body (optional), then fire load or error. */
+  const settle = (i: number, type: "load" | "error", run?: () => void) => {
+    run?.();
+    scripts[i]![type === "load" ? "onload" : "onerror"]!({ type });
+  };
+  return { global, scripts, settle };
+}
 
-  it("creates the array on first use and hands out fresh indices", () => {
-    const g = fakeGlobal();
-    const a = claimSlot(g, () => {});
-    const b = claimSlot(g, () => {});
-    expect([a.index, b.index]).toEqual([0, 1]);
-    expect(g.___eio).toHaveLength(2);
+describe("script GET and its ___eio slot", () => {
+  const url = (j: number) => `http://x/socket.io/?j=${j}`;
+
+  it("claims fresh indices (creating ___eio on first use), delivers the payload on load, then frees and reuses the index", () => {
+    const { global, scripts, settle } = fakePage();
+    const results: unknown[][] = [];
+    scriptGet(global, url, undefined, (...r) => results.push(r));
+    scriptGet(global, url, "n0nce", (...r) => results.push(r));
+    expect(scripts.map((s) => [s.src, s.connected, s.nonce])).toEqual([
+      [url(0), true, undefined],
+      [url(1), true, "n0nce"],
+    ]);
+    settle(0, "load", () => {
+      global.___eio![0]!("4hello");
+      global.___eio![0]!("second call is ignored");
+    });
+    expect(results).toEqual([[undefined, "4hello"]]);
+    expect(scripts[0]!.connected).toBe(false);
+    expect(global.___eio).toEqual([null, expect.any(Function)]);
+    scriptGet(global, url, undefined, () => {});
+    expect(scripts[2]!.src).toBe(url(0));
   });
 
-  it("never reuses a muted index; reuses a freed one; trims freed slots at the end", () => {
-    const g = fakeGlobal();
-    const a = claimSlot(g, () => {});
-    const b = claimSlot(g, () => {});
-    const c = claimSlot(g, () => {});
-    a.mute();
-    expect(typeof g.___eio![0]).toBe("function"); // a late script may still call it
-    expect(claimSlot(g, () => {}).index).toBe(3);
-    b.free();
-    expect(g.___eio![1]).toBeNull();
-    expect(claimSlot(g, () => {}).index).toBe(1);
-    c.free();
-    expect(g.___eio![2]).toBeNull();
+  it("reports a script that ran without calling back, and a script that failed to load", () => {
+    const { global, scripts, settle } = fakePage();
+    const results: unknown[][] = [];
+    scriptGet(global, url, undefined, (...r) => results.push(r));
+    scriptGet(global, url, undefined, (...r) => results.push(r));
+    settle(0, "load");
+    settle(1, "error");
+    expect(results).toEqual([
+      [undefined, undefined],
+      [{ type: "error" }, undefined],
+    ]);
+    expect(scripts.every((s) => !s.connected)).toBe(true);
+    expect(global.___eio).toEqual([null, null]);
   });
 
-  it("a muted slot swallows calls; a freed trailing slot shrinks the array", () => {
-    const g = fakeGlobal();
-    const calls: unknown[] = [];
-    const a = claimSlot(g, (p) => calls.push(p));
-    (g.___eio![0] as (p: unknown) => void)("first");
-    a.mute();
-    (g.___eio![0] as (p: unknown) => void)("late");
-    expect(calls).toEqual(["first"]);
-    a.free();
-    expect(g.___eio).toEqual([]);
+  it("after abort: removes the script, keeps the index taken until the script settled, never reports", () => {
+    const { global, scripts, settle } = fakePage();
+    const results: unknown[][] = [];
+    const abort = scriptGet(global, url, undefined, (...r) => results.push(r));
+    abort();
+    expect(scripts[0]!.connected).toBe(false);
+    // a late script may still call it: the index must not go to a new request yet
+    expect(typeof global.___eio![0]).toBe("function");
+    scriptGet(global, url, undefined, () => {});
+    expect(scripts[1]!.src).toBe(url(1));
+    settle(0, "load", () => global.___eio![0]!("4late"));
+    expect(results).toEqual([]);
+    expect(global.___eio![0]).toBeNull();
   });
 
-  it("leaves other clients' slots alone", () => {
-    const g = fakeGlobal();
+  it("leaves other clients' slots alone and takes only null ones", () => {
     const legacy = () => {};
-    g.___eio = [legacy];
-    const ours = claimSlot(g, () => {});
-    expect(ours.index).toBe(1);
-    g.___eio[1] = legacy; // someone else took the index over
-    ours.free();
-    expect(g.___eio[1]).toBe(legacy);
-  });
-
-  it("refuses a page-owned ___eio that is not an array", () => {
-    const g = fakeGlobal() as unknown as { ___eio: unknown };
-    g.___eio = { 0: "not ours" };
-    expect(() => claimSlot(g as unknown as typeof globalThis, () => {})).toThrow(TransportError);
+    const { global, scripts, settle } = fakePage([legacy, null, legacy]);
+    scriptGet(global, url, undefined, () => {});
+    scriptGet(global, url, undefined, () => {});
+    expect(scripts.map((s) => s.src)).toEqual([url(1), url(3)]);
+    settle(0, "error");
+    settle(1, "error");
+    expect(global.___eio).toEqual([legacy, null, legacy, null]);
   });
 });

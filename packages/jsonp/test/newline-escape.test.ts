@@ -1,11 +1,11 @@
 // The POST escaping against the REAL stock engine.io JSONP decoding (its onData, fed a form body as the
-// browser sends it), plus the form-encoded size against URLSearchParams.
+// browser sends it).
 import { describe, expect, it } from "vitest";
 import fc from "fast-check";
 import * as parser from "engine.io-parser";
 import { createRequire } from "node:module";
 import { dirname, join } from "node:path";
-import { escapeNewlines, formEncodedLength } from "../src/newline-escape.js";
+import { escapeNewlines } from "../src/newline-escape.js";
 
 // engine.io's package exports hide its transports; load the file itself (CommonJS).
 const require = createRequire(import.meta.url);
@@ -65,16 +65,5 @@ describe("escapeNewlines", () => {
     // Stock decoding cannot tell an escaped backslash-LF from an escaped literal `\n`. Socket.IO packets are
     // JSON, which never contains a raw LF, so only raw Engine.IO messages can hit this.
     expect(stockDecode(escapeNewlines("4a\\\nb"))).toEqual([{ type: "message", data: "a\\nb" }]);
-  });
-});
-
-describe("formEncodedLength", () => {
-  it("matches the length URLSearchParams serializes", () => {
-    fc.assert(
-      fc.property(fc.string({ unit: "binary" }), (value) => {
-        expect(formEncodedLength(value)).toBe(new URLSearchParams({ d: value }).toString().length - 2);
-      }),
-      { numRuns: 1000 },
-    );
   });
 });
