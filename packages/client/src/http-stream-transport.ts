@@ -5,7 +5,7 @@
 // @see PROTOCOL.md §4, §5
 
 import { ProtocolError, TimeoutError, TransportError } from "./errors.js";
-import { HttpTransport } from "./http-transport.js";
+import { HttpTransport, OPENING, PAUSING } from "./http-transport.js";
 
 /** How long `pause()` waits for the server to end the stream before the transport gives up. */
 export const PAUSE_DEADLINE_MS = 10_000;
@@ -15,10 +15,10 @@ export abstract class HttpStreamTransport extends HttpTransport {
 
   override pause(onPaused: () => void): void {
     super.pause(onPaused);
-    if (this._state !== "pausing") return;
+    if (this._state !== PAUSING) return;
     this._timer = setTimeout(() => {
       const cause = new TimeoutError(`the server did not end the stream within ${PAUSE_DEADLINE_MS} ms`);
-      this._fail(new TransportError(`Failed to pause ${this.name} at ${this._context.base}: ${cause.message}`, this.name, { cause }));
+      this._fail(new TransportError(`Failed to pause ${this.name}: ${cause.message}`, this.name, { cause }));
     }, PAUSE_DEADLINE_MS);
   }
 
@@ -30,12 +30,12 @@ export abstract class HttpStreamTransport extends HttpTransport {
 
   /** Joining: the stream is established. */
   protected _opened(): void {
-    if (this._state === "opening" && !this._handshake) this._toOpen();
+    if (this._state === OPENING && !this._handshake) this._ready();
   }
 
   protected override _end(from: string): void {
-    if (this._state !== "opening") return super._end(from);
-    this._receiving = undefined;
+    if (this._state !== OPENING) return super._end(from);
+    this._inGet = undefined;
     // Joining, a stream may end before onOpen (the server released it): reopen it. A handshake's may not.
     if (!this._handshake) this._start();
     else this._bad(from, new ProtocolError("the stream ended before the open packet"));

@@ -1,10 +1,10 @@
-// What the four half-duplex HTTP transports (polling, xhr-multipart, htmlfile, jsonp) have in common, as a
-// small template: the public methods guard the state (idle → opening → open → pausing → paused, closed from
-// anywhere), keep one receiving request (a poll or a stream) and one POST in flight at a time, queue sends,
-// pause for an upgrade away, apply the close POST rule, and decode and deliver payloads. A transport
-// implements only how it receives (`_receive`: XHR/fetch GET, multipart stream, iframe, `<script>`) and how it
-// posts (`_post`); streaming ones extend HttpStreamTransport. Only HTTP transport packages import it, so a
-// client + websocket bundle drops it; it references no request code, so JSONP (which posts forms) has no XHR.
+// What the half-duplex HTTP transports (polling, xhr-multipart, htmlfile, jsonp) have in common, as a small
+// template: the public methods guard the state, keep one receiving request (a poll or a stream) and one POST in
+// flight at a time, queue sends, pause for an upgrade away, apply the close POST rule, and decode and deliver
+// payloads. A transport implements only how it receives (`_receive`: XHR/fetch GET, multipart stream, iframe,
+// `<script>`) and how it posts (`_post`); streaming ones extend HttpStreamTransport. Only HTTP transport
+// packages import it, so a client + websocket bundle drops it; it references no request code, so JSONP (which
+// posts forms) has no XHR.
 // @see https://github.com/socketio/engine.io-protocol#http-long-polling  and  PROTOCOL.md §1, §3–5
 
 import { decodePayload, encodePayload, type EnginePacket } from "./engine-codec.js";
@@ -15,10 +15,15 @@ import { buildUrl, type Transport, type TransportContext, type TransportName } f
 /** Called once when a POST settled: an error, or nothing for success. */
 export type HttpPostDone = (error?: TransportError) => void;
 
-/** idle → opening → open → pausing → paused; closed from anywhere, for good. */
-export type HttpTransportState = "idle" | "opening" | "open" | "pausing" | "paused" | "closed";
-
-const noop = (): void => {};
+// States (numbers: shorter than names once minified).
+export const IDLE = 0;
+export const OPENING = 1;
+export const OPEN = 2;
+export const PAUSING = 3;
+export const PAUSED = 4;
+export const CLOSED = 5;
+/** IDLE → OPENING → OPEN → PAUSING → PAUSED; CLOSED from anywhere, for good. */
+export type HttpTransportState = 0 | 1 | 2 | 3 | 4 | 5;
 
 export abstract class HttpTransport implements Transport {
   abstract readonly name: TransportName;
@@ -26,13 +31,14 @@ export abstract class HttpTransport implements Transport {
   protected readonly _wire?: string;
   /** Receives on a held stream (HttpStreamTransport) rather than one poll per answer. */
   protected readonly _stream: boolean = false;
-  protected _state: HttpTransportState = "idle";
+  protected _state: HttpTransportState = IDLE;
   /** Opened without `sid`: the first payload must carry the open packet. */
   protected _handshake = false;
-  /** A close packet went either way: the server knows the session is over, so close() must not POST one. */
+  /** A close packet went out: the server knows the session is over, so close() must not POST one. */
   private _ended = false;
-  protected _receiving: (() => void) | undefined;
-  protected _posting: (() => void) | undefined;
+  /** Aborts of the receiving request and of the POST in flight. */
+  protected _inGet: (() => void) | undefined;
+  private _inPost: (() => void) | undefined;
   /** Bodies handed to send() while a POST was in flight, posted one after another. */
   private _queue: string[] = [];
   private _onPaused: (() => void) | undefined;
@@ -48,17 +54,17 @@ export abstract class HttpTransport implements Transport {
   protected abstract _post(body: string, done: HttpPostDone): () => void;
 
   get writable(): boolean {
-    return (this._state === "open" || this._state === "pausing") && !this._posting;
+    return (this._state === OPEN || this._state === PAUSING) && !this._inPost;
   }
 
   /** Requests in flight now (`get` for polling transports, `stream` for streaming ones): never more than one each. */
   get inFlight(): { readonly get?: boolean; readonly stream?: boolean; readonly post: boolean } {
-    return { [this._stream ? "stream" : "get"]: !!this._receiving, post: !!this._posting };
+    return { [this._stream ? "stream" : "get"]: !!this._inGet, post: !!this._inPost };
   }
 
   open(): void {
-    if (this._state !== "idle") return;
-    this._state = "opening";
+    if (this._state !== IDLE) return;
+    this._state = OPENING;
     // Handshake: onOpen comes with the open packet.
     if ((this._handshake = !("sid" in this._context.query()))) this._start();
     else this._join();
@@ -66,38 +72,38 @@ export abstract class HttpTransport implements Transport {
 
   /** Throws ProtocolError for packets a text payload cannot carry (a Blob: convert it first). */
   send(packets: EnginePacket[]): void {
-    if (this._state !== "open" && this._state !== "pausing") return;
+    if (this._state !== OPEN && this._state !== PAUSING) return;
     this._enqueue(this._queue, packets);
     // A session that writes the close packet itself (then closes on drain) must not get a second one.
     if (packets.some((p) => p.type === "close")) this._ended = true;
-    if (!this._posting && this._queue.length) this._postNext();
+    if (!this._inPost && this._queue.length) this._flush();
   }
 
   /** Waits for the pending receive (the server answers or ends it once an upgrade away was probed) and POST. */
   pause(onPaused: () => void): void {
-    if (this._state === "paused") return onPaused();
-    if (this._state !== "open") return;
-    this._state = "pausing";
+    if (this._state === PAUSED) return onPaused();
+    if (this._state !== OPEN) return;
+    this._state = PAUSING;
     this._onPaused = onPaused;
-    this._checkPaused();
+    this._tryPause();
   }
 
   close(): void {
-    if (this._state === "closed") return;
+    if (this._state === CLOSED) return;
     // Tell the server, as a stock client does, so it frees the session now rather than after pingTimeout; not
     // when paused (the session moved to another transport) nor once a close packet went either way.
-    const tell = (this._state === "open" || this._state === "pausing") && !this._ended;
-    const inFlight = this._posting;
-    this._posting = undefined;
-    this._release();
-    this._closePost(tell, inFlight);
+    const tell = (this._state === OPEN || this._state === PAUSING) && !this._ended;
+    const inPost = this._inPost;
+    this._inPost = undefined;
+    this._stop();
+    this._closePost(tell, inPost);
   }
 
   /** Joining a session: onOpen on a fresh task (never from inside open()), then the first poll. */
   protected _join(): void {
     this._timer = setTimeout(() => {
-      this._toOpen();
-      if (this._state === "open") this._start();
+      this._ready();
+      if (this._state === OPEN) this._start();
     }, 0);
   }
 
@@ -112,7 +118,7 @@ export abstract class HttpTransport implements Transport {
    */
   protected _closePost(tell: boolean, inFlight: (() => void) | undefined): void {
     inFlight?.();
-    if (tell) this._post("1", noop);
+    if (tell) this._post("1", () => {});
   }
 
   /** `base?<query>&transport=<wire>&<extra>&t=<cache buster>` */
@@ -123,42 +129,38 @@ export abstract class HttpTransport implements Transport {
   /** Decodes one payload and hands its packets to the session; false once the transport is closed. */
   protected _deliver(payload: string, url: string): boolean {
     let packets: EnginePacket[];
-    const handshaking = this._state === "opening" && this._handshake;
+    const handshaking = this._state === OPENING && this._handshake;
     try {
       // No maxPayload here: it bounds what the server accepts from us, while a stock server flushes its whole
       // buffer into one response; and the payload is already in memory, so a limit would protect nothing.
-      packets = decodePayload(payload, "arraybuffer");
-      if (handshaking && packets[0]?.type !== "open") {
-        throw new ProtocolError(`expected the open packet first, got ${JSON.stringify(payload.slice(0, 40))}`);
-      }
+      packets = decodePayload(payload);
+      if (handshaking && packets[0]!.type !== "open") throw new ProtocolError("expected the open packet first");
     } catch (cause) {
       this._bad(url, cause as Error);
       return false;
     }
-    if (handshaking) this._toOpen();
+    if (handshaking) this._ready();
     for (const packet of packets) {
       // The session may close or pause us from inside onPacket: re-check before every delivery.
-      if (this._state === "closed") return false;
+      if (this._state === CLOSED) return false;
       this._context.sink.onPacket(packet);
-      if (packet.type === "close") {
-        this._ended = true;
-        this._fail(undefined, "transport close");
-      }
+      // The server closed the session: no close packet back.
+      if (packet.type === "close") this._fail(undefined, "transport close");
     }
-    return this._state !== "closed";
+    return this._state !== CLOSED;
   }
 
   /** The receiving request (from `_from`) ended as intended: the next one starts, or a pending pause completes. */
   protected _end(_from: string): void {
-    this._receiving = undefined;
-    if (this._state === "open") this._start();
-    else if (this._state === "pausing") this._checkPaused();
+    this._inGet = undefined;
+    if (this._state === OPEN) this._start();
+    else this._tryPause();
   }
 
   /** The transport failed (or, without an error, the server closed it): all is released, the session hears it once. */
   protected _fail(error?: TransportError, reason = "transport error"): void {
-    if (this._state === "closed") return;
-    this._release();
+    if (this._state === CLOSED) return;
+    this._stop();
     this._context.sink.onClose(reason, error);
   }
 
@@ -168,39 +170,38 @@ export abstract class HttpTransport implements Transport {
   }
 
   protected _start(): void {
-    this._receiving = this._receive(this._state === "opening");
+    this._inGet = this._receive(this._state === OPENING);
   }
 
-  protected _toOpen(): void {
-    this._state = "open";
+  /** Now open: tell the session. */
+  protected _ready(): void {
+    this._state = OPEN;
     this._context.sink.onOpen();
   }
 
-  private _postNext(): void {
-    this._posting = this._post(this._queue.shift()!, (error) => {
-      this._posting = undefined;
-      if (error) return this._fail(error);
-      if (this._queue.length) return this._postNext();
-      if (this._state === "pausing") return this._checkPaused();
-      if (this._state === "open") this._context.sink.onDrain();
+  private _flush(): void {
+    this._inPost = this._post(this._queue.shift()!, (error) => {
+      this._inPost = undefined;
+      if (error) this._fail(error);
+      else if (this._queue.length) this._flush();
+      else if (this._state === OPEN) this._context.sink.onDrain();
+      else this._tryPause();
     });
   }
 
-  protected _checkPaused(): void {
-    if (this._receiving || this._posting || this._state !== "pausing") return;
+  protected _tryPause(): void {
+    if (this._inGet || this._inPost || this._state !== PAUSING) return;
     clearTimeout(this._timer);
-    this._state = "paused";
-    const onPaused = this._onPaused!;
-    this._onPaused = undefined;
-    onPaused();
+    this._state = PAUSED;
+    this._onPaused!();
   }
 
-  private _release(): void {
-    this._state = "closed";
+  /** Closed for good: the timer and the requests in flight stop. */
+  private _stop(): void {
+    this._state = CLOSED;
     clearTimeout(this._timer);
-    this._receiving?.();
-    this._posting?.();
-    this._receiving = this._posting = this._onPaused = undefined;
-    this._queue = [];
+    this._inGet?.();
+    this._inPost?.();
+    this._inGet = this._inPost = undefined;
   }
 }

@@ -12,7 +12,7 @@ export type {
   TransportFactory,
 } from "./transport.js";
 export type { BinaryData, EnginePacket, EnginePacketType } from "./engine-codec.js";
-export { httpSend, cacheBuster, httpError, fetchInit, xhrSend, releaseXhr, type HttpRequest, type HttpStatusFailure, type HttpDone, type HttpContext } from "./http-send.js";
+export { httpSend, cacheBuster, httpError, fetchInit, xhrSend, type HttpRequest, type HttpStatusFailure, type HttpDone, type HttpContext } from "./http-send.js";
 export { HttpTransport, type HttpPostDone, type HttpTransportState } from "./http-transport.js";
 export { HttpStreamTransport, PAUSE_DEADLINE_MS } from "./http-stream-transport.js";
 export { encodePacket, decodePacket, encodePayload, decodePayload, isBinary, SEPARATOR } from "./engine-codec.js";

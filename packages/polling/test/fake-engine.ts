@@ -9,6 +9,7 @@ export const OPEN = '0{"sid":"s1","upgrades":["websocket"],"pingInterval":25000,
 export interface HeldRequest {
   readonly url: URL;
   readonly body: string;
+  readonly contentType: string | null;
   answered: boolean;
   aborted: boolean;
   respond(body: string, status?: number): void;
@@ -45,6 +46,7 @@ export class FakeEngine {
     const held: HeldRequest = {
       url,
       body,
+      contentType: request.headers.get("content-type"),
       answered: false,
       aborted: false,
       respond: (text, status = 200) => {

@@ -67,6 +67,7 @@ describe("polling transport", () => {
     await driver.until(() => driver.count("drain") === 1, "drain");
     expect(transport.writable).toBe(true);
     expect(engine.posts.map((p) => p.body)).toEqual(["4a\x1e3"]);
+    expect(engine.posts[0]!.contentType).toBe("text/plain;charset=UTF-8"); // a CORS "simple" type: no preflight
     expect(engine.posts[0]!.url.searchParams.get("sid")).toBe("s1");
   });
 
@@ -242,13 +243,13 @@ describe("polling probe", () => {
   const probe = polling().probe;
 
   it("XHR same-origin, XHR with CORS cross-origin, fetch only, nothing", () => {
-    expect(probe(env({ XMLHttpRequest: OldXhr as never }))).toEqual({ supported: true, reason: "XMLHttpRequest present" });
+    expect(probe(env({ XMLHttpRequest: OldXhr as never }))).toEqual({ supported: true, reason: "XMLHttpRequest" });
     expect(probe(env({ XMLHttpRequest: CorsXhr as never }, true)).supported).toBe(true);
     expect(probe(env({ XMLHttpRequest: OldXhr as never }, true))).toEqual({
       supported: false,
-      reason: "XMLHttpRequest without CORS support, and the URL is cross-origin",
+      reason: "XMLHttpRequest without CORS, cross-origin",
     });
-    expect(probe(env({ fetch: globalThis.fetch }, true))).toEqual({ supported: true, reason: "fetch present (no XMLHttpRequest)" });
+    expect(probe(env({ fetch: globalThis.fetch }, true))).toEqual({ supported: true, reason: "fetch (no XMLHttpRequest)" });
     expect(probe(env({}))).toEqual({ supported: false, reason: "no XMLHttpRequest or fetch" });
   });
 
