@@ -1,39 +1,46 @@
-// Forever iframe transport (`htmlfile`): the server streams `<script>` frames into a hidden iframe (see
-// ./frame-stream.ts), a POST sends exactly as polling (one in flight). Runs in pages only (it needs a
-// document); cross-origin it needs postMessage and a server that allows the page origin (`cors`). State,
-// queue, pause and close rule: HttpTransport.
-// @see ../../../../shared/PROTOCOL.md §5
+// Forever iframe transport (`htmlfile`): the server streams `<script>` frames into a hidden iframe, a POST sends
+// exactly as polling (one in flight). Runs in pages only (it needs a document); cross-origin it needs
+// postMessage and a server that allows the page origin (`cors`). State, queue, pause and close rule:
+// HttpTransport. @see ../../../../shared/PROTOCOL.md §5
 // @see https://developer.mozilla.org/en-US/docs/Web/HTML/Element/iframe
 //
-// Lifecycle of the stream: the server ends it on purpose (end marker) after ~128 KiB, or to release it when the
-// session was probed for an upgrade away from us; we open the next one (a fresh iframe, `c` + 1) at once
-// unless pausing or closed. A stream that ends without its end marker is a transport error. Joining a session
-// (an upgrade probe), onOpen waits for the prelude, so `3probe` has a stream to come on and a buffering proxy
-// shows as a probe that misses its deadline.
+// Each stream is one iframe whose document (the stream GET) runs one `<script>` per message: "o" (the prelude
+// ran: the stream is established), "d" (one payload), "e" (the server ended the stream on purpose). Same-origin,
+// the prelude calls a callback we put on the iframe element; cross-origin it posts to us, and a message counts
+// only if its origin is the server's, its source is THIS iframe's window, and it carries this transport's
+// random id and this stream's index: anything else on the page's `message` event is not ours and is left alone.
+// @see https://developer.mozilla.org/en-US/docs/Web/API/Window/postMessage#security_concerns
+//
+// The iframe's `load` event means the document ended, but it is no proof that every message was handled
+// (posted messages and the load event travel separately), so the server marks an intended end in-band ("e"),
+// and `load` without it starts a short grace period after which the stream failed: refused or HTTP error (no
+// prelude ran), or cut mid-way. We then open the next stream (a fresh iframe, `c` + 1) unless pausing or closed.
+// Joining a session (an upgrade probe), onOpen waits for the prelude, so `3probe` has a stream to come on and a
+// buffering proxy shows as a probe that misses its deadline.
 
-import { HttpStreamTransport, httpSend, type HttpPostDone, type TransportContext } from "@omnio/client";
-import { frameStream } from "./frame-stream.js";
+import { HttpStreamTransport, ProtocolError, TimeoutError, TransportError, httpSend, type HttpPostDone, type TransportContext } from "@omnio/client";
+
+/** The callback name the server's prelude looks for on `frameElement` (same-origin pages). */
+export const FRAME_CALLBACK = "__omnioHtmlfile";
 
 export interface IframeTransportOptions {
-  /** Deadline (ms) for a stream's prelude to run once its iframe was added. Default 10 000. */
-  timeout?: number;
   /** How long (ms) messages may trail an iframe's `load` event before the stream counts as cut. Default 1 000. */
   loadGrace?: number;
 }
 
 export class IframeTransport extends HttpStreamTransport {
   readonly name = "htmlfile";
-  /** Echoed by the server in every message: tells this transport's streams from any other frame's messages. */
+  /** Echoed by the server in every message (`n`): 128 random bits, `[0-9_]` as the server accepts. */
   private readonly _id: string;
   /** Streams opened so far; the next stream's `c`. Tests watch the 128 KiB cycling through it. */
   streams = 0;
 
   constructor(
     context: TransportContext,
-    private readonly _options: IframeTransportOptions = {},
+    private readonly _options: IframeTransportOptions,
   ) {
     super(context);
-    this._id = randomId(context.global);
+    this._id = context.global.crypto.getRandomValues(new Uint32Array(4)).join("_");
   }
 
   /** Joining: the stream now, onOpen once its prelude ran (`_opened`). */
@@ -45,38 +52,72 @@ export class IframeTransport extends HttpStreamTransport {
     const global = this._context.global;
     const pageOrigin = global.location.origin;
     const serverOrigin = new URL(this._context.base).origin;
+    const id = this._id;
     const index = this.streams++;
-    const url = this._url({ o: pageOrigin, n: this._id, c: String(index) });
-    return frameStream(
-      global,
-      {
-        url,
-        id: this._id,
-        index,
-        serverOrigin,
-        crossOrigin: pageOrigin !== serverOrigin,
-        timeoutMs: this._options.timeout ?? 10_000,
-        graceMs: this._options.loadGrace ?? 1000,
-      },
-      {
-        onOpen: () => this._opened(),
-        onPayload: (payload) => this._deliver(payload, url),
-        onEnd: () => this._end(url),
-        onError: (error) => this._fail(error),
-      },
-    );
+    const url = this._url({ o: pageOrigin, n: id, c: "" + index });
+    const frame = global.document.createElement("iframe");
+    let live = true;
+    let opened = false;
+    let grace: ReturnType<typeof setTimeout> | undefined;
+
+    // Removing the iframe stops its document: the stream GET is aborted with it.
+    const release = (): void => {
+      live = false;
+      clearTimeout(grace);
+      global.removeEventListener("message", onMessage);
+      frame.remove();
+    };
+    const fail = (cause: Error): void => {
+      if (!live) return;
+      release();
+      this._fail(new TransportError(`Failed to GET ${url} (htmlfile): ${cause.message}`, this.name, { cause }));
+    };
+    /** One message from a verified sender, in order. */
+    const handle = (kind: unknown, data: unknown): void => {
+      if (!live) return;
+      if (kind === "o" && !opened) {
+        opened = true;
+        this._opened();
+      } else if (kind === "d" && opened && typeof data == "string") this._deliver(data, url);
+      else if (kind === "e" && opened) {
+        release();
+        this._end(url);
+      }
+      // a second prelude, anything before the first, a payload that is not text, or an unknown kind
+      else fail(new ProtocolError(`unexpected message ${typeof kind == "string" ? kind : typeof kind}`));
+    };
+    const onMessage = (event: MessageEvent): void => {
+      const m = event.data as { omnio?: unknown; c?: unknown; k?: unknown; d?: unknown } | null;
+      if (event.source == frame.contentWindow && event.origin == serverOrigin && m?.omnio === id && m.c === index) handle(m.k, m.d);
+    };
+
+    if (pageOrigin != serverOrigin) {
+      global.addEventListener("message", onMessage);
+      // A sandbox keeps the server's document from navigating the page, opening popups or submitting forms;
+      // allow-same-origin keeps its real origin, which is what event.origin is checked against.
+      frame.setAttribute("sandbox", "allow-scripts allow-same-origin");
+    } else {
+      // Handled after the iframe's script returned, never inside it (handle() compares with ===: no conversion
+      // of an object from the iframe's realm runs its code).
+      (frame as unknown as Record<string, unknown>)[FRAME_CALLBACK] = (n: unknown, c: unknown, k: unknown, d: unknown) =>
+        n === id && c === index && Promise.resolve().then(() => handle(k, d));
+    }
+    // A hang before the prelude is the session's deadline to catch (handshake, probe, heartbeat).
+    frame.onload = () => {
+      grace ??= setTimeout(
+        () => fail(new TimeoutError(opened ? "cut: no end marker" : "prelude never ran (HTTP error or refused origin?)")),
+        this._options.loadGrace ?? 1000,
+      );
+    };
+    // `hidden` (display: none) still loads and runs the document; it keeps it out of layout and the a11y tree
+    frame.hidden = true;
+    frame.src = url;
+    const doc = global.document;
+    (doc.body ?? doc.documentElement).appendChild(frame);
+    return release;
   }
 
   protected _post(body: string, done: HttpPostDone): () => void {
     return httpSend(this._context, { method: "POST", url: this._url(), body, transport: this.name }, done);
   }
-}
-
-/** 128 random bits as hex (the server accepts `[A-Za-z0-9_-]{1,64}`); Math.random only without Web Crypto. */
-function randomId(global: typeof globalThis): string {
-  const bytes = new Uint8Array(16);
-  if (typeof global.crypto?.getRandomValues === "function") global.crypto.getRandomValues(bytes);
-  else for (let i = 0; i < 16; i++) bytes[i] = Math.random() * 256; // stored truncated to an integer 0–255
-  // `| 256` then dropping the leading "1": two hex digits per byte, zero-padded.
-  return Array.from(bytes, (b) => (b | 256).toString(16).slice(1)).join("");
 }

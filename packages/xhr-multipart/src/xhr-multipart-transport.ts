@@ -1,17 +1,25 @@
 // AJAX multipart streaming transport: a long-lived GET whose `multipart/mixed` body carries one Engine.IO
-// payload per part, parsed as it arrives; a POST sends, exactly as polling (one in flight). Runs in pages
-// (fetch streams, or XHR progress events) and in Node/workers (fetch). State, queue, pause and close rule:
-// HttpTransport. @see ../../../../shared/PROTOCOL.md §4  and  ./stream-get.ts for the choice of reader
+// payload per part, parsed as it arrives; a POST sends, exactly as polling (one in flight). State, queue, pause
+// and close rule: HttpTransport. @see ../../../../shared/PROTOCOL.md §4
 //
-// Lifecycle of the stream: the server ends it on purpose (`--B--`) after ~128 KiB, or to release it when the
-// session was probed for an upgrade away from us; we reopen it at once unless pausing or closed. A stream that
-// ends without the closing boundary was cut: that is a transport error. Joining a session (an upgrade probe),
-// the session may POST `2probe` at once; `3probe` comes back on the stream, so a proxy that buffers the stream
-// shows as a probe that misses its deadline.
+// The stream is read by one of two readers:
+// - "fetch": `fetch` + `ReadableStream` reader + `TextDecoder({stream: true})`. The default where it exists:
+//   each chunk is decoded once and dropped, so memory stays flat, and it runs in Node and workers too.
+// - "xhr": XMLHttpRequest `readystatechange` (fired with each chunk, as `progress` is) and a cursor into
+//   `responseText`, for browsers without fetch streams; the server's 128 KiB cycling bounds `responseText`.
+// Either way a UTF-8 character split across chunks is decoded whole.
+// @see https://developer.mozilla.org/en-US/docs/Web/API/Streams_API/Using_readable_streams
+// @see https://xhr.spec.whatwg.org/#the-send()-method (processBodyChunk)
+//
+// Lifecycle of the stream: the server ends it on purpose (`--B--`) after ~128 KiB, or to release it for an
+// upgrade away from us; we reopen it at once unless pausing or closed. A stream that ends without the closing
+// boundary was cut: a transport error.
 
-import { HttpStreamTransport, ProtocolError, TransportError, httpSend, type HttpPostDone, type TransportContext } from "@omnio/client";
-import { MultipartParser, boundaryOf } from "./multipart-parser.js";
-import { streamGet, type StreamReader } from "./stream-get.js";
+import { HttpStreamTransport, ProtocolError, TransportError, fetchInit, httpError, httpSend, xhrSend, type HttpPostDone, type HttpRequest, type TransportContext } from "@omnio/client";
+import { multipartParser, type MultipartParser } from "./multipart-parser.js";
+
+/** How the stream is read: "fetch" (ReadableStream) or "xhr" (XMLHttpRequest, chunk by chunk). */
+export type StreamReader = "fetch" | "xhr";
 
 export class XhrMultipartTransport extends HttpStreamTransport {
   readonly name = "xhr-multipart";
@@ -20,38 +28,71 @@ export class XhrMultipartTransport extends HttpStreamTransport {
 
   constructor(
     context: TransportContext,
-    /** How the stream is read ("fetch" or "xhr"). */
     readonly reader: StreamReader,
   ) {
     super(context);
   }
 
   protected _receive(): () => void {
-    const url = this._url();
+    const context = this._context;
+    const request: HttpRequest = { method: "GET", url: this._url(), transport: this.name };
+    const url = request.url;
     let parser: MultipartParser | undefined;
+    /** Until the stream ended, failed or was aborted: it reports once, never after abort. */
+    let live = true;
+    let abort: () => void;
     this.streams++;
-    return streamGet(this._context, url, this.reader, {
-      onResponse: (contentType) => {
-        const boundary = boundaryOf(contentType);
-        if (boundary) parser = new MultipartParser(boundary);
-        else this._bad(url, new ProtocolError(`expected multipart/mixed with a boundary, got Content-Type ${JSON.stringify(contentType)}`));
-      },
-      onText: (text) => {
-        let parts: string[];
-        try {
-          parts = parser!.push(text);
-        } catch (cause) {
-          return this._bad(url, cause as Error);
+    // A parse error as such; anything else is this GET's failure (status, or 0 for the network).
+    const fail = (status: number, body: string, cause?: unknown): void => {
+      if (!live) return;
+      live = false;
+      if (cause instanceof ProtocolError) this._bad(url, cause);
+      else this._fail(httpError(request, status, body, cause));
+    };
+    /** What a reader got: the status, the Content-Type, the text since last time, and whether the body ended. */
+    const read = (status: number, contentType: string | null, text: string, ended: boolean): void => {
+      if (status != 200) return void (ended && fail(status, text));
+      try {
+        parser ??= multipartParser(contentType);
+        if (live && parser.push(text).every((part) => this._deliver(part, url)) && ended) {
+          if (!parser.done) throw new TransportError("stream cut (no closing boundary)", this.name);
+          live = false;
+          this._end(url);
         }
-        for (const part of parts) if (!this._deliver(part, url)) return;
-      },
-      onEnd: () => {
-        if (parser?.done) return this._end(url);
-        const cause = new ProtocolError("no closing boundary (cut by the network or a proxy?)");
-        this._fail(new TransportError(`Stream GET ${url} (xhr-multipart) ended early`, this.name, { cause }));
-      },
-      onError: (error) => this._fail(error),
-    });
+      } catch (cause) {
+        fail(0, "", cause);
+      }
+    };
+    if (this.reader == "fetch") {
+      const controller = new AbortController();
+      (async () => {
+        const res = await context.global.fetch(url, fetchInit(context, request, controller.signal));
+        if (res.status != 200) return fail(res.status, await res.text());
+        const body = res.body!.getReader();
+        const decoder = new context.global.TextDecoder();
+        for (let done = false; !done; ) {
+          const chunk = await body.read();
+          done = chunk.done;
+          // the last call (no value, not streaming) flushes a partial character the decoder still holds
+          read(200, res.headers.get("content-type"), decoder.decode(chunk.value, { stream: !done }), done);
+        }
+      })().catch((cause: unknown) => fail(0, "", cause));
+      abort = () => controller.abort();
+    } else {
+      const xhr = new context.global.XMLHttpRequest();
+      let cursor = 0;
+      // readyState 2 (headers), 3 (each chunk), 4 (done; after a network error too, then with status 0)
+      xhr.onreadystatechange = () => {
+        const all = xhr.responseText;
+        if (xhr.readyState > 1) read(xhr.status, xhr.getResponseHeader("Content-Type"), all.slice(cursor), xhr.readyState > 3);
+        if (xhr.status == 200) cursor = all.length;
+      };
+      abort = xhrSend(context, xhr, request, (cause) => fail(0, "", cause));
+    }
+    return () => {
+      live = false;
+      abort();
+    };
   }
 
   protected _post(body: string, done: HttpPostDone): () => void {

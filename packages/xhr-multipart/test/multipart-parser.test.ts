@@ -2,16 +2,17 @@
 // headers, CRLFs, and — fed as bytes through a streaming TextDecoder — inside multi-byte UTF-8 characters).
 import { describe, expect, it } from "vitest";
 import { ProtocolError } from "@omnio/client";
-import { MultipartParser, boundaryOf } from "../src/multipart-parser.js";
+import { multipartParser } from "../src/multipart-parser.js";
 
 const B = "omnio-0123abcd";
 const HEAD = "Content-Type: text/plain; charset=UTF-8";
+const TYPE = `multipart/mixed; boundary="${B}"`;
 const body = (payloads: string[], closed = true): string =>
   "--" + B + payloads.map((p) => `\r\n${HEAD}\r\n\r\n${p}\r\n--${B}`).join("") + (closed ? "--" : "");
 
 /** Parts, in order, and whether the closing delimiter was seen, for the body fed in these pieces. */
 function feed(pieces: string[]): { parts: string[]; done: boolean } {
-  const parser = new MultipartParser(B);
+  const parser = multipartParser(TYPE);
   const parts: string[] = [];
   for (const piece of pieces) parts.push(...parser.push(piece));
   return { parts, done: parser.done };
@@ -40,7 +41,7 @@ describe("MultipartParser", () => {
 
   it("parses the body fed one character at a time, dispatching each part as soon as its delimiter is complete", () => {
     const whole = body(PAYLOADS);
-    const parser = new MultipartParser(B);
+    const parser = multipartParser(TYPE);
     const seen: Array<{ at: number; part: string }> = [];
     for (let i = 0; i < whole.length; i++) for (const part of parser.push(whole[i]!)) seen.push({ at: i + 1, part });
     expect(seen.map((s) => s.part)).toEqual(PAYLOADS);
@@ -84,7 +85,6 @@ describe("MultipartParser", () => {
     expect(() => feed(["x".repeat(2000)])).toThrow(ProtocolError);
     expect(() => feed([`--${B}XY`])).toThrow(/unexpected "XY" after a boundary/);
     expect(() => feed([`--${B}\r\nno header end\r\n--${B}`])).toThrow(/part headers without an end/);
-    expect(() => new MultipartParser("")).toThrow(ProtocolError);
   });
 
   it("handles a large part arriving in many chunks", () => {
@@ -96,12 +96,15 @@ describe("MultipartParser", () => {
   });
 });
 
-describe("boundaryOf", () => {
-  it("reads quoted and bare boundaries of multipart/mixed only", () => {
-    expect(boundaryOf(`multipart/mixed; boundary="${B}"`)).toBe(B);
-    expect(boundaryOf(`Multipart/Mixed;boundary=${B}; charset=x`)).toBe(B);
-    expect(boundaryOf("text/plain; boundary=x")).toBeUndefined();
-    expect(boundaryOf("multipart/mixed")).toBeUndefined();
-    expect(boundaryOf(null)).toBeUndefined();
+describe("multipartParser(contentType)", () => {
+  it("takes quoted and bare boundaries of multipart/mixed only, else throws ProtocolError naming the type", () => {
+    const parts = (type: string) => multipartParser(type).push(`--x\r\n\r\n4a\r\n--x--`);
+    expect(parts(`multipart/mixed; boundary="x"`)).toEqual(["4a"]);
+    expect(parts(`Multipart/Mixed;boundary=x; charset=y`)).toEqual(["4a"]);
+    expect(parts(`multipart/mixed; charset=y; boundary=x`)).toEqual(["4a"]);
+    for (const type of ["text/plain; boundary=x", "multipart/mixed", "multipart/mixed; boundary=", "multipart/mixed; boundary=\"\""]) {
+      expect(() => multipartParser(type), type).toThrow(ProtocolError);
+    }
+    expect(() => multipartParser(null)).toThrow(/not multipart\/mixed with a boundary: null/);
   });
 });

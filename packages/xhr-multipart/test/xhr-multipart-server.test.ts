@@ -5,11 +5,11 @@ import { createServer, type Server as HttpServer } from "node:http";
 import type { AddressInfo } from "node:net";
 import { WebSocket } from "ws";
 import { afterEach, describe, expect, it } from "vitest";
-import { connect, type Socket, type TransportName } from "@omnio/client";
+import { connect, ranked, type Socket, type TransportName } from "@omnio/client";
 import { polling } from "@omnio/polling";
 import { websocket } from "@omnio/websocket";
 import { EngineServer, Server, type EngineConnection } from "@omnio/server";
-import { MultipartParser, boundaryOf, xhrMultipart } from "../src/index.js";
+import { multipartParser, xhrMultipart } from "../src/index.js";
 import { until, waitFor, withDeadline } from "../../../test/helpers/wait.js";
 
 const cleanup: Array<() => unknown> = [];
@@ -87,7 +87,7 @@ describe("xhr-multipart against @omnio/server (Node, fetch reader)", () => {
       [[xhrMultipart(), polling()], "xhr-multipart"],
       [[websocket({ WebSocket }), xhrMultipart()], "websocket"],
     ] as const) {
-      const socket = connect(url, { transports: [...transports], reconnection: false, forceNew: true });
+      const socket = connect(url, { transports: [...transports], strategy: ranked, reconnection: false, forceNew: true });
       cleanup.push(() => socket.disconnect());
       const upgraded = new Promise<TransportName>((ok) => socket.io.on("upgrade", (e: { name: TransportName }) => ok(e.name)));
       await once(socket, "connect");
@@ -109,7 +109,7 @@ describe("xhr-multipart against @omnio/server (Node, fetch reader)", () => {
       timer = setInterval(() => s.emit("tick", i++), 2);
     });
     cleanup.push(() => clearInterval(timer));
-    const socket = connect(url, { transports: [websocket({ WebSocket }), xhrMultipart()], reconnection: false });
+    const socket = connect(url, { transports: [websocket({ WebSocket }), xhrMultipart()], strategy: ranked, reconnection: false });
     cleanup.push(() => socket.disconnect());
     const ticks: number[] = [];
     socket.on("tick", (i: number) => ticks.push(i));
@@ -136,8 +136,9 @@ describe("xhr-multipart server side, on the wire", () => {
     const controller = new AbortController();
     cleanup.push(() => controller.abort());
     const res = await fetch(url, { signal: controller.signal });
-    const boundary = boundaryOf(res.headers.get("content-type"))!;
-    const parser = new MultipartParser(boundary);
+    const type = res.headers.get("content-type");
+    const parser = multipartParser(type);
+    const boundary = /boundary="([^"]+)"/.exec(type ?? "")![1]!;
     const reader = res.body!.getReader();
     const decoder = new TextDecoder();
     const queue: string[] = [];
