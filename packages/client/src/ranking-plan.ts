@@ -14,7 +14,7 @@
 //   handshake keeps the connect `timeout`. A session with a live RTT measurement should prefer it.
 
 import type { TransportName } from "./transport.js";
-import { isRankedDown, type RankingCandidate, type RankingRow } from "./ranking.js";
+import { HEALTHY_SCORE, type RankingCandidate, type RankingRow } from "./ranking.js";
 import { probeDeadline } from "./probe-deadline.js";
 
 export interface TransportPlan {
@@ -34,7 +34,8 @@ export function planFromRanking(rows: readonly RankingRow[], factories: readonly
     return t.duplex ? 2 : t.streaming ? 1 : 0;
   };
   const canOpen = rows.filter((r) => r.supported && traitsOf(r.name)?.handshake);
-  const remembered = canOpen.find((r) => r.last === "ok" && !isRankedDown(r));
+  // Healthy (supported and not ranked down) is a score ≥ HEALTHY_SCORE.
+  const remembered = canOpen.find((r) => r.last === "ok" && r.score >= HEALTHY_SCORE);
   const order = (r: RankingRow) => (r === remembered ? -1 : kind(r));
   // Stable sort: the remembered one first, then each kind in rank order.
   const handshake = canOpen.sort((a, b) => order(a) - order(b)).map((r) => r.name);
@@ -53,7 +54,6 @@ export function planFromRanking(rows: readonly RankingRow[], factories: readonly
  * first. Call again after falling back to a lower handshake transport, or after an upgrade.
  */
 export function upgradesFrom(rows: readonly RankingRow[], current: TransportName): TransportName[] {
-  const at = rows.findIndex((r) => r.name === current);
-  if (at < 0) return [];
-  return rows.slice(0, at).filter((r) => r.supported && !isRankedDown(r)).map((r) => r.name);
+  const at = rows.findIndex((r) => r.name === current); // -1: none
+  return rows.filter((r, i) => i < at && r.score >= HEALTHY_SCORE).map((r) => r.name);
 }

@@ -60,7 +60,8 @@ const PREFERENCE_STEP = 10;
 export const RETRY_AFTER_MS = 600_000; // 10 min
 const SESSION_FAILURE_LIMIT = 2;
 
-const VERB = { failed: "failed", timeout: "timed out", buffered: "was buffered by a proxy" };
+/** How a bad outcome reads; "failed" reads as itself. */
+const VERB: Partial<Record<TransportOutcome, string>> = { timeout: "timed out", buffered: "was buffered by a proxy" };
 
 export function rankTransports(
   candidates: readonly RankingCandidate[],
@@ -72,11 +73,12 @@ export function rankTransports(
   return unique
     .map(({ name, traits }, i) => {
       const probe = probes[name];
+      const supported = probe?.supported;
       const rec = memory?.[name];
       const died = sessionFailures?.[name] ?? 0;
       let reason = probe ? probe.reason : "not probed";
       let down = died >= SESSION_FAILURE_LIMIT;
-      if (!probe?.supported) {
+      if (!supported) {
         // listed with the probe's reason, never tried
       } else if (down) {
         reason = `died ${died} times this session`;
@@ -84,16 +86,16 @@ export function rankTransports(
         const age = now - rec.at;
         const on = `${ago(age)}on this origin`;
         if (rec.last == "ok") {
-          reason = `worked ${on}` + (rec.rttMs === null ? "" : `, RTT ${Math.round(rec.rttMs)} ms`);
+          reason = `worked ${on}`; // its RTT is in the row's rttMs
         } else {
           // No CORS on the server is the usual cause of a cross-origin polling failure: it does not heal by waiting.
           const noCors = crossOrigin && traits.crossOrigin == "cors" && !traits.duplex && !traits.streaming;
           down = noCors || age < RETRY_AFTER_MS * 2 ** (rec.failures - 1);
-          reason = VERB[rec.last] + (rec.failures > 1 ? ` ${rec.failures} times in a row, last ` : " ") + on;
+          reason = (VERB[rec.last] ?? rec.last) + (rec.failures > 1 ? ` ${rec.failures} times in a row, last ` : " ") + on;
           reason += noCors ? " (no CORS?)" : down ? "" : "; trying again";
         }
       }
-      const score = probe?.supported ? (down ? 0 : HEALTHY_SCORE) + PREFERENCE_STEP * (unique.length - i) : 0;
+      const score = supported ? (down ? 0 : HEALTHY_SCORE) + PREFERENCE_STEP * (unique.length - i) : 0;
       return { name, supported: score > 0, reason, score, last: rec?.last ?? null, rttMs: rec?.rttMs ?? null };
     })
     .sort((a, b) => b.score - a.score); // stable: equal scores (the unsupported) keep the user's order

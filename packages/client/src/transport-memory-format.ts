@@ -23,8 +23,6 @@ export const MAX_FAILURES = 99;
 /** Anything longer than this under our key is not ours (20 origins × ~1 KB). Not even parsed. */
 const MAX_STORED_CHARS = 64 * 1024;
 export const MAX_KEY_CHARS = 512;
-/** A record dated this far in the future means the clock moved or the value is forged: ignored. */
-const MAX_CLOCK_SKEW_MS = 60_000;
 
 /** Every transport omnio has, in its default order (ranking.ts's DEFAULT_TRANSPORT_ORDER). */
 export const TRANSPORT_NAMES: readonly TransportName[] = ["websocket", "flashsocket", "xhr-multipart", "htmlfile", "polling", "jsonp"];
@@ -41,9 +39,10 @@ export type MemoryState = OriginEntry[];
 type Untrusted = { readonly [k: string]: Untrusted } | undefined;
 
 /**
- * Whatever is stored → a valid state, in stored order. Unknown names, bad fields, duplicate keys (the first
- * wins) and origins past the limit are dropped one by one. JSON.parse makes own properties only (`__proto__` is
- * plain data), and every field read is type-checked, so nothing in the value can throw or pose as a record.
+ * Whatever is stored → a valid state, in stored order. Unknown names, bad fields and origins past the limit are
+ * dropped one by one (a duplicate key is harmless: lookups find the first, a write replaces them all). JSON.parse
+ * makes own properties only (`__proto__` is plain data), and every field read is type-checked, so nothing in the
+ * value can throw or pose as a record.
  */
 export function parseState(raw: string | null, limit: number): MemoryState {
   const state: MemoryState = [];
@@ -55,29 +54,18 @@ export function parseState(raw: string | null, limit: number): MemoryState {
   }
   for (const o of Array.isArray(origins) ? (origins as Untrusted[]) : []) {
     const key: unknown = o?.key;
-    if (state.length < limit && typeof key == "string" && key && key.length <= MAX_KEY_CHARS && !state.some((e) => e.key === key)) {
+    if (state.length < limit && typeof key == "string" && key && key.length <= MAX_KEY_CHARS) {
       const transports: MemoryRecords = {};
       for (const name of TRANSPORT_NAMES) {
-        const r = readRecord(o?.transports?.[name]);
-        if (r) transports[name] = r;
+        const { last, at, failures, rttMs }: Record<string, unknown> = o?.transports?.[name] ?? {};
+        if (OUTCOMES.includes(last as TransportOutcome) && isTime(at) && isTime(failures) && Number.isInteger(failures) && (rttMs === null || isTime(rttMs))) {
+          transports[name] = { last: last as TransportOutcome, at, failures: Math.min(failures, MAX_FAILURES), rttMs };
+        }
       }
       state.push({ key, transports });
     }
   }
   return state;
-}
-
-/** A stored (or handed-in) record if every field is valid, its streak capped; else undefined. */
-export function readRecord(r: unknown): MemoryRecord | undefined {
-  const { last, at, failures, rttMs } = (r ?? {}) as Record<string, unknown>;
-  if (OUTCOMES.includes(last as TransportOutcome) && isTime(at) && isTime(failures) && Number.isInteger(failures) && (rttMs === null || isTime(rttMs))) {
-    return { last: last as TransportOutcome, at, failures: Math.min(failures, MAX_FAILURES), rttMs };
-  }
-}
-
-/** Not older than the TTL and not from the future (beyond clock skew). */
-export function isFresh(at: number, now: number, ttl: number): boolean {
-  return now - at <= ttl && at - now <= MAX_CLOCK_SKEW_MS;
 }
 
 /** A finite number ≥ 0 (JSON.parse turns `1e999` into Infinity): times, counts, RTTs. */

@@ -8,7 +8,6 @@ import {
   MAX_FAILURES,
   MAX_KEY_CHARS,
   TRANSPORT_NAMES as NAMES,
-  isFresh,
   isTime,
   parseState,
   type MemoryRecords,
@@ -50,6 +49,8 @@ export const MEMORY_STORAGE_KEY = "omnio:transports:v1";
 export const MEMORY_TTL_MS = 86_400_000;
 /** A page talks to a handful of Engine.IO endpoints; 20 is generous and keeps the value under ~20 KB. */
 export const MEMORY_ORIGIN_LIMIT = 20;
+/** A record dated this far in the future means the clock moved or the value is forged: ignored. */
+const MAX_CLOCK_SKEW_MS = 60_000;
 /** Weight of a new RTT sample: samples are rare (one per connection), so follow changes fairly quickly. */
 const RTT_ALPHA = 0.25;
 
@@ -60,7 +61,7 @@ type Storageish = NonNullable<TransportMemoryOptions["storage"]>;
  * A string must be an absolute URL (as for `new URL`); the session passes the URL it already parsed.
  */
 export function memoryKey(url: URL | string): string {
-  const u = typeof url == "string" ? new URL(url) : url;
+  const u = new URL(url); // a URL is copied
   return u.origin + u.pathname.replace(/\/?$/, "/");
 }
 
@@ -96,7 +97,7 @@ export function createTransportMemory(options: TransportMemoryOptions = {}): Tra
     const t = now();
     for (const name of NAMES) {
       const r = ts?.[name];
-      if (r && isFresh(r.at, t, ttl)) out[name] = { ...r };
+      if (r && t - r.at <= ttl && r.at - t <= MAX_CLOCK_SKEW_MS) out[name] = { ...r };
     }
     return out;
   }
@@ -116,7 +117,7 @@ export function createTransportMemory(options: TransportMemoryOptions = {}): Tra
         last: outcome,
         at: now(),
         failures: outcome == "ok" ? 0 : Math.min(MAX_FAILURES, (prev?.failures ?? 0) + 1),
-        rttMs: rtt && Math.round(rtt * 10) / 10,
+        rttMs: rtt,
       };
       save([{ key: originKey, transports }, ...mem.filter((o) => o.key !== originKey)].slice(0, limit));
     },
