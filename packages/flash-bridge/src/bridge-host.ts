@@ -30,11 +30,11 @@ type Host = BridgeHost & { key: unknown };
 /** `host`: ours (a name inside our own global, which the bridge's callbacks never use). */
 type Installed = FlashBridgeCallbacks & { host?: Host };
 
-const ERR = "Flash bridge: ";
-
 /** A TransportError naming `what`, then the cause's message and the bridge's last complaint. */
 export const flashError = (what: string, cause?: unknown, last?: string): TransportError =>
-  new TransportError(what + (cause instanceof Error ? ": " + cause.message : "") + (last ? ` [bridge: ${last}]` : ""), "flashsocket", { cause });
+  new TransportError(`flashsocket ${what}${cause instanceof Error ? ": " + cause.message : ""}${last ? ` [bridge: ${last}]` : ""}`, "flashsocket", {
+    cause,
+  });
 
 /** The page's host for `options.jsObject`, created on first use. Throws on a clash (a TransportError). */
 export function acquireHost({ global, base }: TransportContext, o: FlashBridgeOptions): BridgeHost {
@@ -46,7 +46,7 @@ export function acquireHost({ global, base }: TransportContext, o: FlashBridgeOp
   if (existing) {
     if (existing.host?.key === key) return existing.host;
     // Another bridge (another SWF or object) or something else entirely answers at this name.
-    throw new TransportError(`${ERR}window.${name} serves another bridge`, "flashsocket");
+    throw flashError(`bridge: window.${name} serves another bridge`);
   }
 
   const elementId = name + "_swf";
@@ -65,7 +65,7 @@ export function acquireHost({ global, base }: TransportContext, o: FlashBridgeOp
 
   /** The bridge is unusable for good: every socket (and every later one) fails with this error. */
   const fail = (detail: string, cause?: unknown): void => {
-    failed ??= flashError(ERR + detail, cause, host.lastError);
+    failed ??= flashError("bridge " + detail, cause, host.lastError);
     schedule();
   };
 
@@ -78,7 +78,6 @@ export function acquireHost({ global, base }: TransportContext, o: FlashBridgeOp
           // An element without the bridge's methods (or none at all) throws here too.
           const b = o.bridge ?? (global.document.getElementById(elementId) as unknown as FlashBridge);
           b.setCallerUrl(global.location?.href ?? "");
-          if (o.debug) b.setDebug(true);
           if (o.policyUrl) b.loadManualPolicyFile(o.policyUrl);
           bridge = b;
           clearTimeout(deadline);
@@ -121,17 +120,15 @@ export function acquireHost({ global, base }: TransportContext, o: FlashBridgeOp
       schedule();
       return true;
     },
-    __log(message) {
-      // eslint-disable-next-line no-console
-      if (o.debug) console.debug(decodeURIComponent(message));
-    },
+    // Called only after setDebug(true), which this side never asks for: the bridge's errors are what explain.
+    __log() {},
     __error(message) {
       host.lastError = decodeURIComponent(message);
     },
     host,
   };
   // Embedding first: if it throws, nothing is left installed. The SWF calls back on a later task at the soonest.
-  if (!o.bridge) unembed = embedSwf(global, elementId, name, swfUrl, o, base, (cause) => fail("cannot load Ruffle", cause));
+  if (!o.bridge) unembed = embedSwf(global, elementId, name, swfUrl, o, base, (cause) => fail("failed: cannot load Ruffle", cause));
   slot[name] = callbacks;
   if (o.bridge && o.ready !== false) {
     callbacks.__onFlashInitialized();

@@ -18,7 +18,7 @@ export interface FlashBridgeEvent {
 export interface FlashBridge {
   setCallerUrl(url: string): void;
   setDebug(on: boolean): void;
-  /** `headers`: extra request header lines, each ending in CRLF, or null. */
+  /** `headers`: extra request header lines, each ending in CRLF ("" or null: none). */
   create(id: number, url: string, protocols: string[], proxyHost: string | null, proxyPort: number, headers: string | null): void;
   /** `data` URI-encoded (encodeURIComponent). Returns -1 when written, otherwise the bytes not sent. */
   send(id: number, data: string): number;

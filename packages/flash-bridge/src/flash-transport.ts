@@ -42,13 +42,16 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
   };
 
   const fail = (what: string, cause?: unknown, reason = "transport error"): void =>
-    end(reason, flashError(NAME + " " + what, cause, host?.lastError));
+    end(reason, flashError(what, cause, host?.lastError));
 
   const socket: BridgeSocket = {
     ready(b) {
       if (bridge || state !== OPENING) return;
       try {
-        b.create(id, url, [], null, 0, headerLines(context.extraHeaders));
+        // Extra headers as the bridge wants them, `Name: value\r\n` lines; CR/LF dropped, so none can add a header.
+        let headers = "";
+        for (const name in context.extraHeaders) headers += `${name}: ${context.extraHeaders[name]}`.replace(/[\r\n]/g, "") + "\r\n";
+        b.create(id, url, [], null, 0, headers);
         bridge = b;
       } catch (cause) {
         fail("create() threw", cause);
@@ -133,10 +136,3 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
  * toWellFormed (before Chrome 111, Safari 16.4, Firefox 119) such a send fails the transport instead.
  */
 const wellFormed = (text: string): string => (text as { toWellFormed?(): string }).toWellFormed?.() ?? text;
-
-/** `extraHeaders` as the bridge wants them, `Name: value\r\n` lines; CR/LF dropped, so none can add a header. */
-function headerLines(headers: Record<string, string> = {}): string | null {
-  let out = "";
-  for (const name in headers) out += `${name}: ${headers[name]}`.replace(/[\r\n]/g, "") + "\r\n";
-  return out || null;
-}

@@ -29,8 +29,6 @@ export interface FlashBridgeOptions {
   jsObject?: string;
   /** How long the bridge may take to initialize, ms (Ruffle needs 3–6 s). Default 15000. */
   initTimeout?: number;
-  /** Bridge logs to the console. */
-  debug?: boolean;
 }
 
 const traits: TransportTraits = {
