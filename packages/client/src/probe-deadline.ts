@@ -29,6 +29,6 @@ export const DEFAULT_PROBE_DEADLINE_MS = 5_000;
  */
 export function probeDeadline(rttMs: number | null | undefined): number {
   if (!isTime(rttMs)) return DEFAULT_PROBE_DEADLINE_MS;
-  const ms = PROBE_RTT_FACTOR * rttMs + PROBE_SLACK_MS;
-  return Math.round(Math.max(MIN_PROBE_DEADLINE_MS, Math.min(MAX_PROBE_DEADLINE_MS, ms)));
+  // rtt ≥ 0, so the slack alone keeps it at or above MIN_PROBE_DEADLINE_MS (PROBE_SLACK_MS is the same 1 s).
+  return Math.round(Math.min(MAX_PROBE_DEADLINE_MS, PROBE_RTT_FACTOR * rttMs + PROBE_SLACK_MS));
 }

@@ -91,7 +91,7 @@ export function rankTransports(
           // No CORS on the server is the usual cause of a cross-origin polling failure: it does not heal by waiting.
           const noCors = crossOrigin && traits.crossOrigin == "cors" && !traits.duplex && !traits.streaming;
           down = noCors || age < RETRY_AFTER_MS * 2 ** (rec.failures - 1);
-          reason = (VERB[rec.last] ?? rec.last) + (rec.failures > 1 ? ` ${rec.failures} times in a row, last ` : " ") + on;
+          reason = (VERB[rec.last] ?? rec.last) + (rec.failures > 1 ? ` ${rec.failures} times in a row, ` : " ") + on;
           reason += noCors ? " (no CORS?)" : down ? "" : "; trying again";
         }
       }

@@ -11,7 +11,7 @@ export interface MemoryRecord {
   readonly last: TransportOutcome;
   /** When `last` happened (ms since the epoch, from the memory's clock). */
   readonly at: number;
-  /** Outcomes other than "ok" in a row since the last "ok" (capped at {@link MAX_FAILURES}). */
+  /** Outcomes other than "ok" in a row since the last "ok" (recording caps it at {@link MAX_FAILURES}). */
   readonly failures: number;
   /** Smoothed handshake/probe round-trip time in ms, null until one is measured. */
   readonly rttMs: number | null;
@@ -59,7 +59,7 @@ export function parseState(raw: string | null, limit: number): MemoryState {
       for (const name of TRANSPORT_NAMES) {
         const { last, at, failures, rttMs }: Record<string, unknown> = o?.transports?.[name] ?? {};
         if (OUTCOMES.includes(last as TransportOutcome) && isTime(at) && isTime(failures) && Number.isInteger(failures) && (rttMs === null || isTime(rttMs))) {
-          transports[name] = { last: last as TransportOutcome, at, failures: Math.min(failures, MAX_FAILURES), rttMs };
+          transports[name] = { last: last as TransportOutcome, at, failures, rttMs };
         }
       }
       state.push({ key, transports });

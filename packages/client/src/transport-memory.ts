@@ -108,7 +108,8 @@ export function createTransportMemory(options: TransportMemoryOptions = {}): Tra
     },
     get,
     record(originKey, name, outcome, rttMs) {
-      if (originKey.length > MAX_KEY_CHARS) return; // would be dropped on the next read anyway
+      // One huge key could push the stored value past what parseState reads, losing every origin's records.
+      if (originKey.length > MAX_KEY_CHARS) return;
       const transports = get(originKey); // fresh records only: a streak older than the TTL starts over
       const prev = transports[name];
       const old = prev ? prev.rttMs : null;

@@ -87,7 +87,7 @@ describe("rankTransports: rules one by one", () => {
 
   it("says how often it failed in a row", () => {
     const row = rank({ websocket: mem("failed", 3 * 3_600_000, 7) }).at(-1)!;
-    expect(row.reason).toBe("failed 7 times in a row, last 3 h ago on this origin");
+    expect(row.reason).toBe("failed 7 times in a row, 3 h ago on this origin");
   });
 
   it("ok keeps its place and says so (its RTT is in the row)", () => {

@@ -310,7 +310,9 @@ describe("transport memory: corrupt and foreign values", () => {
     storage.data.set(MEMORY_STORAGE_KEY, raw);
     const memory = make();
     expect(memory.get(A)).toEqual({ websocket: rec });
-    expect(memory.get(B).jsonp).toMatchObject({ last: "timeout", failures: 99 });
+    expect(memory.get(B).jsonp).toMatchObject({ last: "timeout", failures: 500 });
+    memory.record(B, "jsonp", "failed"); // the streak is capped when it is next recorded
+    expect(memory.get(B).jsonp).toMatchObject({ last: "failed", failures: 99 });
   });
 
   it("treats __proto__ as plain data: no prototype pollution, no inherited records", () => {
