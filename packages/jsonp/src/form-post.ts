@@ -7,13 +7,11 @@
 // late `load` can never be mistaken for the next POST's.
 // @see https://developer.mozilla.org/en-US/docs/Web/HTML/Element/form
 
-import type { HttpPostDone } from "@omnio/client";
-
 /**
  * Submits `value` (already newline-escaped) as field `d` to `url`; returns the cancel (no `done` after it).
  * No deadline here: as with polling, a POST that hangs is caught by the session's heartbeat.
  */
-export function formPost(doc: Document, url: string, value: string, done: HttpPostDone): () => void {
+export function formPost(doc: Document, url: string, value: string, done: () => void): () => void {
   const iframe = doc.createElement("iframe");
   const form = doc.createElement("form");
   const area = doc.createElement("textarea");

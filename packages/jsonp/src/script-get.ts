@@ -9,8 +9,11 @@
 
 type Slot = ((payload: unknown) => void) | null;
 
-/** Once, never after the returned abort: the error event, or what the script passed to ___eio (first call wins). */
-export type ScriptGetDone = (error: Event | undefined, payload: unknown) => void;
+/**
+ * Once, never after the returned abort: the script's `load` or `error` event, and what it passed to ___eio (the
+ * first call wins; undefined when it made none).
+ */
+export type ScriptGetDone = (settled: Event, payload: unknown) => void;
 
 /** GETs `url(j)` as a script, `j` being a free ___eio slot (probeJsonp made sure ___eio is an array if set). */
 export function scriptGet(global: typeof globalThis, url: (j: number) => string, nonce: string | undefined, done: ScriptGetDone): () => void {
@@ -32,7 +35,7 @@ export function scriptGet(global: typeof globalThis, url: (j: number) => string,
     slots[j] = null;
     if (!live) return;
     abort();
-    done((event as Event).type == "error" ? (event as Event) : undefined, payload);
+    done(event as Event, payload);
   };
   if (nonce) script.nonce = nonce;
   script.src = url(j);

@@ -80,7 +80,7 @@ describe("script GET and its ___eio slot", () => {
       global.___eio![0]!("4hello");
       global.___eio![0]!("second call is ignored");
     });
-    expect(results).toEqual([[undefined, "4hello"]]);
+    expect(results).toEqual([[{ type: "load" }, "4hello"]]);
     expect(scripts[0]!.connected).toBe(false);
     expect(global.___eio).toEqual([null, expect.any(Function)]);
     scriptGet(global, url, undefined, () => {});
@@ -95,7 +95,7 @@ describe("script GET and its ___eio slot", () => {
     settle(0, "load");
     settle(1, "error");
     expect(results).toEqual([
-      [undefined, undefined],
+      [{ type: "load" }, undefined],
       [{ type: "error" }, undefined],
     ]);
     expect(scripts.every((s) => !s.connected)).toBe(true);
