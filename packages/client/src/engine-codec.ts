@@ -46,7 +46,7 @@ export function encodePacket(packet: EnginePacket, supportsBinary: boolean): str
   const frame = encodeFrame(packet);
   if (supportsBinary || typeof frame === "string") return frame;
   if (frame instanceof ArrayBuffer || ArrayBuffer.isView(frame)) return "b" + toBase64(view(frame));
-  throw new ProtocolError("Cannot encode a Blob on a text transport: convert it to an ArrayBuffer");
+  throw new ProtocolError("Blob on a text transport: convert it to an ArrayBuffer");
 }
 
 /**

@@ -33,9 +33,9 @@ export abstract class HttpTransport implements Transport {
   protected readonly _stream: boolean = false;
   protected _state: HttpTransportState = IDLE;
   /** Opened without `sid`: the first payload must carry the open packet. */
-  protected _handshake = false;
+  protected _handshake?: boolean;
   /** A close packet went out: the server knows the session is over, so close() must not POST one. */
-  private _ended = false;
+  private _ended?: boolean;
   /** Aborts of the receiving request and of the POST in flight. */
   protected _inGet: (() => void) | undefined;
   private _inPost: (() => void) | undefined;
