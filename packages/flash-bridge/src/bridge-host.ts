@@ -30,11 +30,11 @@ type Host = BridgeHost & { key: unknown };
 /** `host`: ours (a name inside our own global, which the bridge's callbacks never use). */
 type Installed = FlashBridgeCallbacks & { host?: Host };
 
+export const NAME = "flashsocket";
+
 /** A TransportError naming `what`, then the cause's message and the bridge's last complaint. */
 export const flashError = (what: string, cause?: unknown, last?: string): TransportError =>
-  new TransportError(`flashsocket ${what}${cause instanceof Error ? ": " + cause.message : ""}${last ? ` [bridge: ${last}]` : ""}`, "flashsocket", {
-    cause,
-  });
+  new TransportError(`${NAME} ${what}${cause instanceof Error ? ": " + cause.message : ""}${last ? ` [bridge: ${last}]` : ""}`, NAME, { cause });
 
 /** The page's host for `options.jsObject`, created on first use. Throws on a clash (a TransportError). */
 export function acquireHost({ global, base }: TransportContext, o: FlashBridgeOptions): BridgeHost {

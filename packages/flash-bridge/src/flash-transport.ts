@@ -5,11 +5,10 @@
 // @see ../../../../shared/PROTOCOL.md §6
 
 import { TransportError, buildUrl, decodePacket, encodePacket, type Transport, type TransportContext } from "@omnio/client";
-import { acquireHost, flashError, type BridgeHost, type BridgeSocket } from "./bridge-host.js";
+import { NAME, acquireHost, flashError, type BridgeHost, type BridgeSocket } from "./bridge-host.js";
 import type { FlashBridge } from "./bridge-surface.js";
 import type { FlashBridgeOptions } from "./index.js";
 
-const NAME = "flashsocket";
 const IDLE = 0, OPENING = 1, OPEN = 2, CLOSED = 3;
 
 export function createFlashTransport(context: TransportContext, options: FlashBridgeOptions): Transport {
@@ -46,7 +45,8 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
 
   const socket: BridgeSocket = {
     ready(b) {
-      if (bridge || state !== OPENING) return;
+      // Called on every pull (registered sockets only, which are opening or open): create once.
+      if (bridge) return;
       try {
         // Extra headers as the bridge wants them, `Name: value\r\n` lines; CR/LF dropped, so none can add a header.
         let headers = "";
@@ -69,7 +69,7 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
         try {
           packet = decodePacket(decodeURIComponent(message as string), "arraybuffer");
         } catch (cause) {
-          return fail("got a bad frame", cause, "parse error");
+          return fail("bad frame", cause, "parse error");
         }
         sink.onPacket(packet);
       }

@@ -4,6 +4,7 @@
 
 import type { ProbeResult, TransportFactory, TransportTraits } from "@omnio/client";
 import type { FlashBridge, RuffleSocketProxy } from "./bridge-surface.js";
+import { NAME } from "./bridge-host.js";
 import { createFlashTransport } from "./flash-transport.js";
 
 export { DEFAULT_JS_OBJECT } from "./bridge-surface.js";
@@ -43,13 +44,13 @@ const result = (supported: boolean, reason: string): ProbeResult => ({ supported
 
 export function flashBridge(options: FlashBridgeOptions = {}): TransportFactory {
   return {
-    name: "flashsocket",
+    name: NAME,
     // Embedding bridge.swf costs a player start (Ruffle: ~1.5–6 s on a busy machine) before the first frame:
     // probe deadlines get this much on top, so the start is not taken for a hang. A handed-in bridge is ready.
     traits: options.bridge ? traits : { ...traits, startupMs: 6000 },
     probe({ global: g, url }) {
       if (options.bridge) return result(true, "bridge object given");
-      if (!g.document) return result(false, "no document for bridge.swf");
+      if (!g.document) return result(false, "no document");
       if (url.protocol === "https:") return result(false, "bridge.swf speaks ws:// only");
       if ((g as { RufflePlayer?: unknown }).RufflePlayer) return result(true, "Ruffle on the page");
       // No look for the Flash plugin: since 2021 Flash Player refuses to run content. A native bridge is passed in.

@@ -9,7 +9,7 @@ import type { FlashBridgeOptions } from "./index.js";
 type PageGlobal = typeof globalThis & { RufflePlayer?: { config?: { socketProxy?: RuffleSocketProxy[] } } };
 
 export function embedSwf(
-  global: typeof globalThis,
+  global: PageGlobal,
   id: string,
   jsObject: string,
   swfUrl: string,
@@ -18,7 +18,6 @@ export function embedSwf(
   base: string,
   onError: (cause: unknown) => void,
 ): () => void {
-  const g = global as PageGlobal;
   const doc = global.document;
   const parent = doc.body ?? doc.documentElement;
   const { hostname, port } = new URL(base);
@@ -30,7 +29,8 @@ export function embedSwf(
     type: "application/x-shockwave-flash",
     src: swfUrl,
     allowScriptAccess: "always",
-    flashvars: "jsObject=" + encodeURIComponent(jsObject),
+    // A global's name: nothing in it that FlashVars would need escaped.
+    flashvars: "jsObject=" + jsObject,
     // Visible to the engine (a hidden or zero-sized player may be throttled or never started), not to users.
     style: "position:absolute;left:0;top:0;width:1px;height:1px;opacity:0;pointer-events:none",
   };
@@ -46,7 +46,7 @@ export function embedSwf(
     parent.appendChild(element);
   };
 
-  const ruffle = g.RufflePlayer;
+  const ruffle = global.RufflePlayer;
   if (ruffle) {
     // Ruffle reads its config when it starts a player: add the proxies it lacks (exact host and port match).
     const list = ((ruffle.config ??= {}).socketProxy ??= []);
@@ -57,7 +57,7 @@ export function embedSwf(
     // Ruffle's settings for a hidden, script-driven bridge. @see PROTOCOL.md §6 "Flash today: Ruffle"
     // (No splash or unmute overlay settings: nothing of the 1px transparent player is seen anyway.)
     const config = { allowScriptAccess: true, autoplay: "on", preferredRenderer: "canvas", publicPath: path, socketProxy: proxies };
-    g.RufflePlayer = installed = { config };
+    global.RufflePlayer = installed = { config };
     script = doc.createElement("script");
     script.src = path + "ruffle.js";
     script.onload = embed;
@@ -72,6 +72,6 @@ export function embedSwf(
     script?.remove();
     // Ruffle replaced our element with its own under the same id.
     doc.getElementById(id)?.remove();
-    if (g.RufflePlayer === installed) delete g.RufflePlayer;
+    if (global.RufflePlayer === installed) delete global.RufflePlayer;
   };
 }
