@@ -79,9 +79,8 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   }
 
   disconnect(): this {
-    const was = this.connected;
-    if (was) this.io._packet({ type: DISCONNECT, nsp: this.nsp });
-    this._leave(was && "io client disconnect");
+    if (this.connected) this.io._packet({ type: DISCONNECT, nsp: this.nsp });
+    this._leave(this.connected && "io client disconnect"); // read before _leave runs
     return this;
   }
 

@@ -177,6 +177,18 @@ describe("receive", () => {
     expect(s.io.engine).toBeUndefined(); // no namespace left on the session
   });
 
+  it("a CONNECT reply without sid is a connect_error (ProtocolError), not a connection", async () => {
+    const s = open();
+    await tick();
+    const b = s.io.socket("/b"); // asks for /b on the open session
+    const errors: Error[] = [];
+    b.on("connect_error", (e) => errors.push(e));
+    push("0/b,{}"); // before the fake server's real answer
+    expect(b.connected).toBe(false);
+    expect(errors.map((e) => [e.name, e.message])).toEqual([["ProtocolError", "CONNECT without sid"]]);
+    b.disconnect();
+  });
+
   it("honours a server-side disconnect: no reconnection", async () => {
     const s = open();
     await tick();
@@ -247,6 +259,15 @@ describe("acks", () => {
     await settled;
   });
 
+  it("emitWithAck without a timeout rejects when the socket disconnects before the answer", async () => {
+    const s = open();
+    await tick();
+    const pending = s.emitWithAck("q");
+    const settled = expect(pending).rejects.toThrow(/Disconnected \(io client disconnect\)/);
+    s.disconnect();
+    await settled;
+  });
+
   it("a buffered emit whose ack times out is never sent", async () => {
     const s = open({ autoConnect: false });
     const cb = vi.fn();
@@ -305,6 +326,14 @@ describe("acks", () => {
     push('31["ok"]');
     expect(cb).toHaveBeenCalledWith(null, "ok");
     expect(events().at(-1)).toBe('22["two"]');
+  });
+
+  it("retries: an emit from an ack callback queues behind, it does not jump ahead or go twice", async () => {
+    const s = open({ ackTimeout: 1000, retries: 1 });
+    await tick();
+    s.emit("one", () => s.emit("two"));
+    push('30["ok"]');
+    expect(events()).toEqual(['20["one"]', '21["two"]']);
   });
 });
 
