@@ -79,8 +79,9 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   }
 
   disconnect(): this {
-    if (this.connected) this.io._packet({ type: DISCONNECT, nsp: this.nsp });
-    this._leave(this.connected && "io client disconnect"); // read before _leave runs
+    const was = this.connected;
+    if (was) this.io._packet({ type: DISCONNECT, nsp: this.nsp });
+    this._leave(was && "io client disconnect");
     return this;
   }
 
