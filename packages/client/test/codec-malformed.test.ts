@@ -31,20 +31,22 @@ const socket: Array<[string, string, RegExp]> = [
   ["count 0", '50-["a"]', /bad attachment count/],
   ["count over the limit of 10,000", '510001-["a"]', /bad attachment count/],
   ["count far over the limit", '5999999999-["a"]', /bad attachment count/],
-  // What the header does not take is left for JSON.parse, which names the character.
-  ["namespace without '/'", '2chat,["a"]', /invalid JSON/],
-  ["namespace without comma", '2/chat["a"]', /invalid JSON/],
-  ["negative ack id", '2/chat,-1["a"]', /invalid JSON/],
+  // What the header does not take is payload, which must start as its type says.
+  ["namespace without '/'", '2chat,["a"]', /invalid payload/],
+  ["namespace without comma", '2/chat["a"]', /invalid payload/],
+  ["negative ack id", '2/chat,-1["a"]', /invalid payload/],
   ["negative ack id without nsp", '2-1', /invalid payload/],
   ["ack id beyond 2^53-1", '39007199254740992["a"]', /bad ack id/],
   ["ack id on CONNECT", "01{}", /bad ack id/],
   ["ack id on DISCONNECT", "1/a,1", /bad ack id/],
   ["ack id on CONNECT_ERROR", '41"no"', /bad ack id/],
-  ["non-numeric ack id", '2/chat,x1["a"]', /invalid JSON/],
+  ["non-numeric ack id", '2/chat,x1["a"]', /invalid payload/],
   ["ACK without id", '3["a"]', /bad ack id/],
   ["broken JSON", '2["a",', /invalid JSON/],
   ["trailing garbage after JSON", '2["a"]x', /invalid JSON/],
-  ["trailing garbage after nsp", "0/admin,x", /invalid JSON/],
+  ["trailing garbage after nsp", "0/admin,x", /invalid payload/],
+  ["payload after whitespace", '2 ["a"]', /invalid payload/],
+  ["CONNECT broken JSON", '0{"a":', /invalid JSON/],
   ["CONNECT payload an array", "0[1]", /invalid payload/],
   ["CONNECT payload a string", '0"s"', /invalid payload/],
   ["CONNECT payload null", "0null", /invalid payload/],
@@ -116,7 +118,8 @@ describe("socket level", () => {
   });
 
   test("messages are short: one prefix, the fault, no copy of the frame", () => {
-    expect(() => new SocketDecoder().add("2" + "x".repeat(10_000))).toThrow(/^Bad Socket.IO packet: invalid JSON$/);
+    expect(() => new SocketDecoder().add("2" + "x".repeat(10_000))).toThrow(/^Bad Socket.IO packet: invalid payload$/);
+    expect(() => new SocketDecoder().add("2[" + "x".repeat(10_000))).toThrow(/^Bad Socket.IO packet: invalid JSON$/);
   });
 
   test(`${engine.length + socket.length + 3} malformed inputs covered`, () => {
