@@ -40,10 +40,16 @@ export const isReservedEvent = (name: unknown): boolean =>
   name === "disconnecting" || name === "newListener" || name === "removeListener";
 
 /**
- * How each type's payload may start, `{` object, `[` array, `"` string (BINARY_EVENT/BINARY_ACK: as EVENT/ACK);
- * only CONNECT and DISCONNECT may have none. Once JSON.parse accepts the rest, its first character is its type.
+ * How each type's payload starts (BINARY_EVENT/BINARY_ACK: as EVENT/ACK). Once JSON.parse accepts it, that says
+ * its type: `{` an object, `[` an array, `["` one starting with a string (the event name), `"` a string.
  */
-const PAYLOAD_START = ["{", "", "[", "[", '{"'];
+const PAYLOAD = [
+  /^({|$)/, // CONNECT: an object or nothing
+  /^$/, // DISCONNECT: nothing
+  /^\["/, // EVENT
+  /^\[/, // ACK
+  /^[{"]/, // CONNECT_ERROR: an object or a string
+];
 
 /**
  * Whether `value` holds binary anywhere, as JSON.stringify will see it (after toJSON). Most packets hold none
@@ -146,7 +152,7 @@ export class SocketDecoder {
     // EVENT may carry an ack id, ACK must, the others may not.
     if (id === undefined ? rule === ACK : rule < EVENT || rule > ACK || id >= 2 ** 53) fail("bad ack id");
     const rest = chunk.slice(m[0].length);
-    if (rest ? !PAYLOAD_START[rule].includes(rest[0]) : rule > DISCONNECT) fail("invalid payload");
+    if (!PAYLOAD[rule].test(rest)) fail("invalid payload");
     let data: any;
     if (rest) {
       try {
@@ -155,10 +161,7 @@ export class SocketDecoder {
         throw new ProtocolError(PREFIX + "invalid JSON", { cause: error });
       }
     }
-    if (rule === EVENT) {
-      if (typeof data[0] !== "string") fail("invalid payload"); // the event name
-      if (isReservedEvent(data[0])) fail("reserved event name");
-    }
+    if (rule === EVENT && isReservedEvent(data[0])) fail("reserved event name");
     // id and data may be undefined: consumers test `=== undefined`, not `in`.
     const packet: SocketPacket = { type, nsp: m[3] || "/", id, data };
     if (!count) return packet;

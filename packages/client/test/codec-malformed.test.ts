@@ -55,6 +55,7 @@ const socket: Array<[string, string, RegExp]> = [
   ["EVENT without payload", "2", /invalid payload/],
   ["EVENT empty array", "2[]", /invalid payload/],
   ["EVENT name a number", "2[1]", /invalid payload/],
+  ["EVENT name after whitespace", '2[ "a"]', /invalid payload/],
   ["EVENT object payload", '2{"a":1}', /invalid payload/],
   ["ACK object payload", '3/chat,1{"a":1}', /invalid payload/],
   ["DISCONNECT with payload", '1/admin,{"a":1}', /invalid payload/],
@@ -110,7 +111,7 @@ describe("socket level", () => {
 
   test("the JSON parser's error is kept as cause", () => {
     try {
-      new SocketDecoder().add("2[");
+      new SocketDecoder().add('2["a"');
       expect.unreachable();
     } catch (error) {
       expect((error as Error).cause).toBeInstanceOf(SyntaxError);
@@ -119,7 +120,7 @@ describe("socket level", () => {
 
   test("messages are short: one prefix, the fault, no copy of the frame", () => {
     expect(() => new SocketDecoder().add("2" + "x".repeat(10_000))).toThrow(/^Bad Socket.IO packet: invalid payload$/);
-    expect(() => new SocketDecoder().add("2[" + "x".repeat(10_000))).toThrow(/^Bad Socket.IO packet: invalid JSON$/);
+    expect(() => new SocketDecoder().add('2["' + "x".repeat(10_000))).toThrow(/^Bad Socket.IO packet: invalid JSON$/);
   });
 
   test(`${engine.length + socket.length + 3} malformed inputs covered`, () => {
