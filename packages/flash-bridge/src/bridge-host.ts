@@ -84,7 +84,7 @@ export function acquireHost({ global, base }: TransportContext, o: FlashBridgeOp
         }
         events = bridge?.receiveEvents();
       } catch (cause) {
-        fail("bridge threw", cause);
+        fail("threw", cause);
       }
     }
     for (const socket of sockets.values()) {
@@ -128,7 +128,7 @@ export function acquireHost({ global, base }: TransportContext, o: FlashBridgeOp
     host,
   };
   // Embedding first: if it throws, nothing is left installed. The SWF calls back on a later task at the soonest.
-  if (!o.bridge) unembed = embedSwf(global, elementId, name, swfUrl, o, base, (cause) => fail("failed: cannot load Ruffle", cause));
+  if (!o.bridge) unembed = embedSwf(global, elementId, name, swfUrl, o, base, (cause) => fail("cannot load Ruffle", cause));
   slot[name] = callbacks;
   if (o.bridge && o.ready !== false) {
     callbacks.__onFlashInitialized();

@@ -1,0 +1,160 @@
+// Embedding bridge.swf, against a small fake page (no DOM library here): the <embed> and its FlashVars, Ruffle's
+// config and script, the socket proxy entry, the element taking over as the bridge once it calls back, failures,
+// and that close() takes back every node and global it added. The real thing runs in test/browser/flashsocket.
+import { describe, expect, it } from "vitest";
+import { TransportError, type TransportContext, type TransportSink } from "@omnio/client";
+import { flashBridge, type FlashBridgeCallbacks, type FlashBridgeOptions } from "../src/index.js";
+import { until } from "../../../test/helpers/wait.js";
+
+class FakeElement {
+  attributes: Record<string, string> = {};
+  src = "";
+  onload: (() => void) | null = null;
+  onerror: ((event: unknown) => void) | null = null;
+  constructor(
+    readonly tag: string,
+    private readonly page: FakePage,
+  ) {}
+  setAttribute(name: string, value: string) {
+    this.attributes[name] = value;
+  }
+  remove() {
+    this.page.nodes.delete(this);
+  }
+}
+
+class FakePage {
+  nodes = new Set<FakeElement>();
+  readonly document = {
+    body: { appendChild: (node: FakeElement) => this.nodes.add(node) },
+    documentElement: {},
+    createElement: (tag: string) => new FakeElement(tag, this),
+    getElementById: (id: string) => [...this.nodes].find((n) => n.attributes.id === id) ?? null,
+  };
+  readonly location = { href: "http://127.0.0.1:1234/chat.html" };
+  RufflePlayer?: { config?: Record<string, unknown> };
+  __omnioFlash?: FlashBridgeCallbacks;
+  constructor(ruffle?: { config?: Record<string, unknown> }) {
+    if (ruffle) this.RufflePlayer = ruffle;
+  }
+  get embeds() {
+    return [...this.nodes].filter((n) => n.tag === "embed");
+  }
+}
+
+const BASE = "http://127.0.0.1:1234/socket.io/";
+const PROXY = { host: "127.0.0.1", port: 1234, proxyUrl: "ws://127.0.0.1:1234/socket.io/flash/proxy" };
+
+function start(page: FakePage, options: FlashBridgeOptions = {}) {
+  const log: Array<[string, ...unknown[]]> = [];
+  const sink: TransportSink = {
+    onOpen: () => log.push(["open"]),
+    onPacket: (p) => log.push(["packet", p]),
+    onDrain: () => log.push(["drain"]),
+    onClose: (reason, error) => log.push(["close", reason, error]),
+  };
+  const context: TransportContext = {
+    base: BASE,
+    query: () => ({ EIO: "4" }),
+    withCredentials: false,
+    maxPayload: () => 1e6,
+    global: page as unknown as typeof globalThis,
+    sink,
+  };
+  const t = flashBridge(options).create(context);
+  t.open();
+  return { t, log };
+}
+
+/** Gives the embedded element the SWF's methods and calls back, as bridge.swf does once its main() ran. */
+function startSwf(element: FakeElement, page: FakePage) {
+  const calls: unknown[][] = [];
+  const queue: unknown[] = [];
+  Object.assign(element, {
+    setCallerUrl: (url: string) => calls.push(["setCallerUrl", url]),
+    create: (id: number, url: string) => calls.push(["create", id, url]),
+    send: () => -1,
+    close: (id: number) => calls.push(["close", id]),
+    receiveEvents: () => queue.splice(0),
+  });
+  page.__omnioFlash!.__onFlashInitialized();
+  const emit = (event: unknown) => {
+    queue.push(event);
+    page.__omnioFlash!.__onFlashEvent();
+  };
+  return { calls, emit };
+}
+
+describe("embedding bridge.swf", () => {
+  it("adds an <embed> naming its callbacks, adds the server's socket proxy to Ruffle's config once, uses the element as the bridge and removes it on close", async () => {
+    const config: Record<string, unknown> = { socketProxy: [{ host: "elsewhere", port: 80, proxyUrl: "ws://elsewhere/p" }] };
+    const page = new FakePage({ config });
+    const { t, log } = start(page);
+    const [element] = page.embeds;
+    expect(element!.attributes).toMatchObject({
+      id: "__omnioFlash_swf",
+      type: "application/x-shockwave-flash",
+      src: BASE + "flash/bridge.swf",
+      flashvars: "jsObject=__omnioFlash",
+      allowScriptAccess: "always",
+    });
+    expect(config.socketProxy).toEqual([{ host: "elsewhere", port: 80, proxyUrl: "ws://elsewhere/p" }, PROXY]);
+
+    const swf = startSwf(element!, page);
+    await until(() => swf.calls.some((c) => c[0] === "create"), 2000, "create");
+    expect(swf.calls[0]).toEqual(["setCallerUrl", page.location.href]);
+    swf.emit({ type: "open", webSocketId: 1, readyState: 1 });
+    await until(() => log.some((l) => l[0] === "open"), 2000, "open");
+
+    t.close();
+    expect(swf.calls.at(-1)).toEqual(["close", 1]);
+    expect(page.nodes.size).toBe(0);
+    expect(page.__omnioFlash).toBeUndefined();
+    expect(page.RufflePlayer).toEqual({ config }); // the page's own Ruffle stays
+
+    // A second embed on the same page finds its proxy entry already there.
+    start(page).t.close();
+    expect(config.socketProxy).toHaveLength(2);
+  });
+
+  it("loads Ruffle from `ruffle` first (config before the script), embeds once it loaded, and takes all back on close", () => {
+    const page = new FakePage();
+    const { t } = start(page, { ruffle: "/vendor/ruffle", socketProxy: [] });
+    const [script] = page.nodes;
+    expect(script!.tag).toBe("script");
+    expect(script!.src).toBe("/vendor/ruffle/ruffle.js");
+    expect(page.RufflePlayer!.config).toMatchObject({ allowScriptAccess: true, publicPath: "/vendor/ruffle/", socketProxy: [] });
+    expect(page.embeds).toEqual([]);
+    script!.onload!();
+    expect(page.embeds).toHaveLength(1);
+    t.close();
+    expect(page.nodes.size).toBe(0);
+    // ruffle.js would have replaced RufflePlayer with its API; it did not here, so the config is taken back.
+    expect(page.RufflePlayer).toBeUndefined();
+    expect(page.__omnioFlash).toBeUndefined();
+    script!.onload!(); // a late load after close adds nothing
+    expect(page.nodes.size).toBe(0);
+  });
+
+  it("fails the socket when Ruffle cannot be loaded, or the element has no bridge methods, and leaves nothing behind", async () => {
+    const page = new FakePage();
+    const a = start(page, { ruffle: "/r/" });
+    [...page.nodes][0]!.onerror!(new Error("404"));
+    await until(() => a.log.some((l) => l[0] === "close"), 2000, "close");
+    const [, reason, error] = a.log[0]!;
+    expect(reason).toBe("transport error");
+    expect(error).toBeInstanceOf(TransportError);
+    expect((error as Error).message).toMatch(/cannot load Ruffle: 404/);
+    expect(page.nodes.size).toBe(0);
+    expect(page.RufflePlayer).toBeUndefined();
+    expect(page.__omnioFlash).toBeUndefined();
+
+    const other = new FakePage({});
+    const b = start(other);
+    other.__omnioFlash!.__onFlashInitialized(); // an element that never became the bridge (no SWF methods)
+    await until(() => b.log.some((l) => l[0] === "close"), 2000, "close");
+    expect((b.log[0]![2] as Error).message).toMatch(/^flashsocket bridge threw: /);
+    expect(other.nodes.size).toBe(0);
+    expect(other.__omnioFlash).toBeUndefined();
+  });
+});
