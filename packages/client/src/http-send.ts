@@ -83,7 +83,7 @@ export function httpSend(context: HttpContext, request: HttpRequest, done: HttpD
   };
   let abort: () => void;
   const { XMLHttpRequest: Xhr, fetch } = context.global;
-  if (typeof Xhr === "function") {
+  if (Xhr) {
     const xhr = new Xhr();
     // On an error or abort, status is 0.
     xhr.onload = xhr.onerror = xhr.onabort = () => finish(xhr.status, xhr.responseText);

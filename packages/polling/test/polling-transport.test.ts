@@ -247,9 +247,9 @@ describe("polling probe", () => {
     expect(probe(env({ XMLHttpRequest: CorsXhr as never }, true)).supported).toBe(true);
     expect(probe(env({ XMLHttpRequest: OldXhr as never }, true))).toEqual({
       supported: false,
-      reason: "XMLHttpRequest without CORS, cross-origin",
+      reason: "cross-origin, XMLHttpRequest without CORS",
     });
-    expect(probe(env({ fetch: globalThis.fetch }, true))).toEqual({ supported: true, reason: "fetch (no XMLHttpRequest)" });
+    expect(probe(env({ fetch: globalThis.fetch }, true))).toEqual({ supported: true, reason: "fetch" });
     expect(probe(env({}))).toEqual({ supported: false, reason: "no XMLHttpRequest or fetch" });
   });
 
