@@ -13,27 +13,25 @@ export interface XhrMultipartOptions {
   reader?: StreamReader;
 }
 
-/** fetch with ReadableStream response bodies (Response.prototype.body), the default reader where it exists. */
-const fetchStreams = (g: typeof globalThis): boolean => "body" in (g.Response?.prototype ?? {});
+/**
+ * The reader this environment streams with (the forced one only), or none: fetch where responses have body
+ * streams (Response.prototype.body), else XMLHttpRequest. Looks at constructors and prototypes, constructs nothing.
+ * Any XMLHttpRequest that runs this ES2020 code hands out partial `responseText` while loading, with CORS.
+ */
+const readerOf = (global: typeof globalThis, reader?: StreamReader): StreamReader | undefined =>
+  reader != "xhr" && "body" in (global.Response?.prototype ?? {}) ? "fetch" : reader != "fetch" && global.XMLHttpRequest ? "xhr" : undefined;
 
 export function xhrMultipart(options: XhrMultipartOptions = {}): TransportFactory {
   return {
     name: "xhr-multipart",
     traits: { duplex: false, streaming: true, binary: false, crossOrigin: "cors", handshake: true },
     probe: (env) => probeXhrMultipart(env, options.reader),
-    create: (context) => new XhrMultipartTransport(context, options.reader ?? (fetchStreams(context.global) ? "fetch" : "xhr")),
+    create: (context) => new XhrMultipartTransport(context, readerOf(context.global, options.reader)!),
   };
 }
 
-/** Side-effect free: looks at constructors and prototypes, constructs nothing. */
-export function probeXhrMultipart({ global, crossOrigin }: ProbeEnv, reader?: StreamReader): ProbeResult {
-  const fetchOk = reader != "xhr" && fetchStreams(global);
-  // XHR level 2 (progress events) hands out partial responseText while loading; CORS XHR has withCredentials
-  const proto = global.XMLHttpRequest?.prototype ?? {};
-  const xhrOk = reader != "fetch" && "onprogress" in proto && (!crossOrigin || "withCredentials" in proto);
-  const cors = crossOrigin ? " and CORS" : "";
-  return {
-    supported: fetchOk || xhrOk,
-    reason: fetchOk ? "fetch streams" : xhrOk ? "XHR with progress" + cors : "no fetch streams" + (reader == "fetch" ? "" : " or XHR with progress" + cors),
-  };
+/** Side-effect free: "fetch reader", "xhr reader", or why neither ("no fetch reader" when `reader` forces it). */
+export function probeXhrMultipart({ global }: ProbeEnv, reader?: StreamReader): ProbeResult {
+  const use = readerOf(global, reader);
+  return { supported: !!use, reason: use ? use + " reader" : "no " + (reader ?? "fetch or xhr") + " reader" };
 }

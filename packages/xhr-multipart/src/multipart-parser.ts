@@ -35,21 +35,20 @@ export function multipartParser(contentType: string | null): MultipartParser {
           // after a delimiter: `--` closes the body, CRLF (after optional transport padding) starts a part
           const next = buf.replace(/^[ \t]+/, "").slice(0, 2);
           if (next == "--") parser.done = true;
-          else if (next.length > 1 && next != "\r\n") throw new ProtocolError(`unexpected ${JSON.stringify(next)} after a boundary`);
+          else if (next[1] && next != "\r\n") throw new ProtocolError(`unexpected ${JSON.stringify(next)} after a boundary`);
         }
         const at = buf.indexOf(delimiter, from);
         if (parser.done || at < 0) {
-          // keep what might be the start of a delimiter split across chunks
-          from = Math.max(0, buf.length - delimiter.length + 1);
+          // keep what might be the start of a delimiter split across chunks (a negative start searches from 0)
+          from = buf.length - delimiter.length + 1;
           if (!inBody && buf.length > 1024) throw new ProtocolError("no boundary in the first 1 KB");
           break;
         }
         if (inBody) {
-          // `padding CRLF headers CRLF CRLF body` or, without headers, `padding CRLF CRLF body`
-          const part = buf.slice(0, at);
-          const headersEnd = part.indexOf("\r\n\r\n");
-          if (headersEnd < 0) throw new ProtocolError("part headers without an end");
-          parts.push(part.slice(headersEnd + 4));
+          // `padding CRLF headers CRLF CRLF body`, or without headers `padding CRLF CRLF body`
+          const bodyStart = buf.indexOf("\r\n\r\n") + 4;
+          if (bodyStart < 4 || bodyStart > at) throw new ProtocolError("part headers without an end");
+          parts.push(buf.slice(bodyStart, at));
         }
         buf = buf.slice(at + delimiter.length);
         from = 0;

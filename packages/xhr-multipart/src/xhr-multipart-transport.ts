@@ -15,7 +15,7 @@
 // upgrade away from us; we reopen it at once unless pausing or closed. A stream that ends without the closing
 // boundary was cut: a transport error.
 
-import { HttpStreamTransport, ProtocolError, TransportError, fetchInit, httpError, httpSend, xhrSend, type HttpPostDone, type HttpRequest, type TransportContext } from "@omnio/client";
+import { HttpStreamTransport, ProtocolError, fetchInit, httpError, httpSend, xhrSend, type HttpPostDone, type HttpRequest, type TransportContext } from "@omnio/client";
 import { multipartParser, type MultipartParser } from "./multipart-parser.js";
 
 /** How the stream is read: "fetch" (ReadableStream) or "xhr" (XMLHttpRequest, chunk by chunk). */
@@ -38,25 +38,17 @@ export class XhrMultipartTransport extends HttpStreamTransport {
     const request: HttpRequest = { method: "GET", url: this._url(), transport: this.name };
     const url = request.url;
     let parser: MultipartParser | undefined;
-    /** Until the stream ended, failed or was aborted: it reports once, never after abort. */
-    let live = true;
-    let abort: () => void;
     this.streams++;
-    // A parse error as such; anything else is this GET's failure (status, or 0 for the network).
-    const fail = (status: number, body: string, cause?: unknown): void => {
-      if (!live) return;
-      live = false;
-      if (cause instanceof ProtocolError) this._bad(url, cause);
-      else this._fail(httpError(request, status, body, cause));
-    };
-    /** What a reader got: the status, the Content-Type, the text since last time, and whether the body ended. */
-    const read = (status: number, contentType: string | null, text: string, ended: boolean): void => {
-      if (status != 200) return void (ended && fail(status, text));
+    // Nothing here reports twice or after the abort: the abort and every failure come with the transport's
+    // CLOSED state, in which _fail, _deliver and _end do nothing; an ended stream reports nothing more.
+    /** This GET failed: its status, or 0 for the network or a broken body (`cause`: a ProtocolError). */
+    const fail = (status: number, body: string, cause?: unknown): void => this._fail(httpError(request, status, body, cause));
+    /** More of a 200 body: the Content-Type, the text since last time, and whether the body ended. */
+    const read = (contentType: string | null, text: string, ended: boolean): void => {
       try {
         parser ??= multipartParser(contentType);
-        if (live && parser.push(text).every((part) => this._deliver(part, url)) && ended) {
-          if (!parser.done) throw new TransportError("stream cut (no closing boundary)", this.name);
-          live = false;
+        if (parser.push(text).every((part) => this._deliver(part, url)) && ended) {
+          if (!parser.done) throw new ProtocolError("stream cut (no closing boundary)");
           this._end(url);
         }
       } catch (cause) {
@@ -74,25 +66,22 @@ export class XhrMultipartTransport extends HttpStreamTransport {
           const chunk = await body.read();
           done = chunk.done;
           // the last call (no value, not streaming) flushes a partial character the decoder still holds
-          read(200, res.headers.get("content-type"), decoder.decode(chunk.value, { stream: !done }), done);
+          read(res.headers.get("content-type"), decoder.decode(chunk.value, { stream: !done }), done);
         }
       })().catch((cause: unknown) => fail(0, "", cause));
-      abort = () => controller.abort();
-    } else {
-      const xhr = new context.global.XMLHttpRequest();
-      let cursor = 0;
-      // readyState 2 (headers), 3 (each chunk), 4 (done; after a network error too, then with status 0)
-      xhr.onreadystatechange = () => {
-        const all = xhr.responseText;
-        if (xhr.readyState > 1) read(xhr.status, xhr.getResponseHeader("Content-Type"), all.slice(cursor), xhr.readyState > 3);
-        if (xhr.status == 200) cursor = all.length;
-      };
-      abort = xhrSend(context, xhr, request, (cause) => fail(0, "", cause));
+      return () => controller.abort();
     }
-    return () => {
-      live = false;
-      abort();
+    const xhr = new context.global.XMLHttpRequest();
+    let cursor = 0;
+    // readyState 2 (headers), 3 (each chunk), 4 (done; after a network error or abort too, with status 0)
+    xhr.onreadystatechange = () => {
+      const all = xhr.responseText;
+      const state = xhr.readyState;
+      if (xhr.status != 200) state > 3 && fail(xhr.status, all);
+      else if (state > 1) read(xhr.getResponseHeader("Content-Type"), all.slice(cursor), state > 3);
+      cursor = all.length;
     };
+    return xhrSend(context, xhr, request, (cause) => fail(0, "", cause));
   }
 
   protected _post(body: string, done: HttpPostDone): () => void {
