@@ -46,7 +46,8 @@ export function acquireHost({ global, base }: TransportContext, o: FlashBridgeOp
   if (existing) {
     if (existing.host?.key === key) return existing.host;
     // Another bridge (another SWF or object) or something else entirely answers at this name.
-    throw flashError(`bridge: window.${name} serves another bridge`);
+    // (The transport reports it as "flashsocket open failed: …".)
+    throw new TransportError(`window.${name} serves another bridge`, NAME);
   }
 
   const elementId = name + "_swf";

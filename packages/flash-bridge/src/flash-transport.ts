@@ -18,8 +18,6 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
   /** Set once this socket exists on the bridge; cleared when the bridge reported its close. */
   let bridge: FlashBridge | undefined;
   let id = 0;
-  /** Built by open() from the query of that moment (the sid may arrive after create()). */
-  let url = "";
 
   const release = (): void => {
     state = CLOSED;
@@ -51,6 +49,8 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
         // Extra headers as the bridge wants them, `Name: value\r\n` lines; CR/LF dropped, so none can add a header.
         let headers = "";
         for (const name in context.extraHeaders) headers += `${name}: ${context.extraHeaders[name]}`.replace(/[\r\n]/g, "") + "\r\n";
+        // The URL from the query of this moment (the sid may arrive after create()).
+        const url = buildUrl(context.base.replace(/^http/, "ws"), { ...context.query(), transport: NAME });
         b.create(id, url, [], null, 0, headers);
         bridge = b;
       } catch (cause) {
@@ -77,7 +77,7 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
         bridge = undefined; // closed on the bridge's side: nothing to close there
         const wasOpen = state === OPEN;
         // The server ended the session cleanly (the bridge already answered the close frame).
-        if (wasOpen && wasClean === true && (code === 1000 || code === 1005)) return end("transport close");
+        if (wasOpen && wasClean && (code === 1000 || code === 1005)) return end("transport close");
         fail(`${wasOpen ? "closed" : "failed to open"} (code ${code}${reason ? ": " + reason : ""})`, undefined, wasOpen ? "transport close" : "transport error");
       }
     },
@@ -91,7 +91,6 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
     open() {
       if (state !== IDLE) return;
       state = OPENING;
-      url = buildUrl(context.base.replace(/^http/, "ws"), { ...context.query(), transport: NAME });
       try {
         host = acquireHost(context, options);
       } catch (cause) {
