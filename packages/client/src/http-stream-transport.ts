@@ -5,7 +5,8 @@
 // @see PROTOCOL.md §4, §5
 
 import { ProtocolError, TimeoutError, TransportError } from "./errors.js";
-import { HttpTransport, OPENING, PAUSING } from "./http-transport.js";
+import { httpSend } from "./http-send.js";
+import { HttpTransport, OPENING, PAUSING, type HttpPostDone } from "./http-transport.js";
 
 /** How long `pause()` waits for the server to end the stream before the transport gives up. */
 export const PAUSE_DEADLINE_MS = 10_000;
@@ -31,6 +32,11 @@ export abstract class HttpStreamTransport extends HttpTransport {
   /** Joining: the stream is established. */
   protected _opened(): void {
     if (this._state === OPENING && !this._handshake) this._ready();
+  }
+
+  /** Both streaming transports POST as polling does (one in flight). */
+  protected _post(body: string, done: HttpPostDone): () => void {
+    return httpSend(this._context, { method: "POST", url: this._url(), body, transport: this.name }, done);
   }
 
   protected override _end(from: string): void {

@@ -18,7 +18,7 @@
 // Joining a session (an upgrade probe), onOpen waits for the prelude, so `3probe` has a stream to come on and a
 // buffering proxy shows as a probe that misses its deadline.
 
-import { HttpStreamTransport, ProtocolError, TimeoutError, TransportError, httpSend, type HttpPostDone, type TransportContext } from "@omnio/client";
+import { HttpStreamTransport, ProtocolError, TimeoutError, TransportError, type TransportContext } from "@omnio/client";
 
 /** The callback name the server's prelude looks for on `frameElement` (same-origin pages). */
 export const FRAME_CALLBACK = "__omnioHtmlfile";
@@ -115,9 +115,5 @@ export class IframeTransport extends HttpStreamTransport {
     const doc = global.document;
     (doc.body ?? doc.documentElement).appendChild(frame);
     return release;
-  }
-
-  protected _post(body: string, done: HttpPostDone): () => void {
-    return httpSend(this._context, { method: "POST", url: this._url(), body, transport: this.name }, done);
   }
 }

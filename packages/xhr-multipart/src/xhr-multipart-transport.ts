@@ -15,7 +15,7 @@
 // upgrade away from us; we reopen it at once unless pausing or closed. A stream that ends without the closing
 // boundary was cut: a transport error.
 
-import { HttpStreamTransport, ProtocolError, fetchInit, httpError, httpSend, xhrSend, type HttpPostDone, type HttpRequest, type TransportContext } from "@omnio/client";
+import { HttpStreamTransport, ProtocolError, fetchInit, httpError, xhrSend, type HttpRequest, type TransportContext } from "@omnio/client";
 import { multipartParser, type MultipartParser } from "./multipart-parser.js";
 
 /** How the stream is read: "fetch" (ReadableStream) or "xhr" (XMLHttpRequest, chunk by chunk). */
@@ -82,9 +82,5 @@ export class XhrMultipartTransport extends HttpStreamTransport {
       cursor = all.length;
     };
     return xhrSend(context, xhr, request, (cause) => fail(0, "", cause));
-  }
-
-  protected _post(body: string, done: HttpPostDone): () => void {
-    return httpSend(this._context, { method: "POST", url: this._url(), body, transport: this.name }, done);
   }
 }
