@@ -1,5 +1,5 @@
-// The encoder's binary extraction: one walk that returns the caller's data itself when it holds no binary and
-// a copy otherwise, never touching the original, keeping own "__proto__" keys as properties.
+// The encoder's binary extraction: binary is replaced by placeholders as JSON.stringify writes the text (a
+// replacer), so the caller's data is never touched and own "__proto__" keys stay properties.
 import { describe, expect, test } from "vitest";
 import { EVENT, SocketDecoder, encodeSocketPacket } from "@omnio/client";
 

@@ -123,6 +123,20 @@ describe("JSON semantics", () => {
     expect(() => encodeSocketPacket({ type: CONNECT, nsp: "/", data: cyclicConnect })).toThrow(ProtocolError);
   });
 
+  test("data deeper than 1000 levels is not mistaken for cyclic: JSON.stringify decides, binary still found", () => {
+    const nest = (leaf: unknown) => {
+      let v = leaf;
+      for (let i = 0; i < 1500; i++) v = [v];
+      return v;
+    };
+    const [plain] = encodeSocketPacket({ type: EVENT, nsp: "/", data: ["t", nest(1)] });
+    expect(plain).toBe(`2["t",${"[".repeat(1500)}1${"]".repeat(1500)}]`);
+    const bin = new Uint8Array([1]);
+    const frames = encodeSocketPacket({ type: EVENT, nsp: "/", data: ["t", nest(bin)] });
+    expect(frames[0]).toBe(`51-["t",${"[".repeat(1500)}{"_placeholder":true,"num":0}${"]".repeat(1500)}]`);
+    expect(frames[1]).toBe(bin);
+  });
+
   test("a bad namespace is refused on encode", () => {
     expect(() => encodeSocketPacket({ type: EVENT, nsp: "chat", data: ["a"] })).toThrow(/bad namespace/);
     expect(() => encodeSocketPacket({ type: EVENT, nsp: "/a,b", data: ["a"] })).toThrow(ProtocolError);
