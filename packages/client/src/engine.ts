@@ -43,10 +43,12 @@ export interface EngineStrategy {
 
 export interface EngineOptions {
   readonly transports: readonly TransportFactory[];
-  readonly query?: Record<string, string>;
+  readonly query?: Record<string, string | number | boolean>;
   readonly withCredentials?: boolean;
   readonly extraHeaders?: Record<string, string>;
   readonly global?: typeof globalThis;
+  /** Connect timeout (ms) for the whole handshake, fallbacks included (default 20000). */
+  readonly timeout?: number;
   /** Without one: the supported transports in the user's order, no upgrades, nothing remembered. */
   readonly strategy?: EngineStrategy;
 }
@@ -65,9 +67,14 @@ export interface EngineHandler {
   onOpen(): void;
   onMessage(data: string | BinaryData): void;
   onClose(reason: string, error?: Error): void;
-  onTransport(name: TransportName, previous: TransportName | null, reason: string): void;
-  onUpgrade(name: TransportName, previous: TransportName): void;
-  onUpgradeError(name: TransportName, error: Error): void;
+  /** The transport insight events, as the Manager emits them: `transport`, `upgrade`, `upgradeError`. */
+  onEvent<K extends keyof EngineEvents>(type: K, event: EngineEvents[K]): void;
+}
+
+export interface EngineEvents {
+  transport: { name: TransportName; previous: TransportName | null; reason: string };
+  upgrade: { name: TransportName; previous: TransportName };
+  upgradeError: { name: TransportName; error: Error };
 }
 
 /** How long a closing session may wait for its last packets (close packet included) to be written. */
@@ -93,8 +100,9 @@ export class Engine {
   _factory!: TransportFactory;
   /** Writes held while a Blob is read for a text transport. */
   private _reading?: boolean;
-  /** The heartbeat timer; before the handshake, the attempt's deadline. */
+  /** Before the handshake: the attempt's deadline (or the connect timeout); after it: the heartbeat. */
   private _timer: ReturnType<typeof setTimeout> | undefined;
+  /** Opening: when the connect timeout ends; open: the heartbeat deadline. */
   private _deadline!: number;
   private _linger: ReturnType<typeof setTimeout> | undefined;
   private _queue!: HandshakeStep[];
@@ -111,18 +119,18 @@ export class Engine {
   ) {}
 
   open(): void {
-    const probes = (this.probes = probeTransports(this._opts.transports, this.base, this._opts.global));
-    const s = this._opts.strategy;
-    this._queue = s
-      ? s.handshake(probes)
-      : this._opts.transports.filter((_, i) => probes[i]!.supported).map((factory) => ({ factory, deadlineMs: HANDSHAKE_DEADLINE_MS }));
+    const o = this._opts;
+    const probes = (this.probes = probeTransports(o.transports, this.base, o.global));
+    this._queue = o.strategy
+      ? o.strategy.handshake(probes)
+      : o.transports.filter((_, i) => probes[i]!.supported).map((factory) => ({ factory, deadlineMs: HANDSHAKE_DEADLINE_MS }));
+    this._deadline = Date.now() + (o.timeout ?? 20_000);
     this._next();
   }
 
   /** Queue one message packet. Callers check `alive()` first. */
   send(data: string | BinaryData): void {
-    this._wb.push({ type: "message", data });
-    this._flush();
+    this._push({ type: "message", data });
   }
 
   /**
@@ -154,39 +162,41 @@ export class Engine {
   }
 
   private _next(): void {
+    clearTimeout(this._timer);
     const step = this._queue.shift();
     if (!step) {
       const errors = this._failed.map((f) => f[2]);
       const reasons = this.probes.map((p, i) => `${this._opts.transports[i]!.name}: ${p.reason}`).join("; ");
-      const error = new TransportError(
-        `Failed to connect to ${this.base}: ${errors.length ? "every transport failed" : "no supported transport"} (${reasons})`,
-        undefined,
-        { errors, cause: errors[errors.length - 1] },
-      );
+      const error = new TransportError(`${errors.length ? "every transport failed" : "no supported transport"} (${reasons})`, undefined, {
+        errors,
+        cause: errors[errors.length - 1],
+      });
       // Never from inside open(): whoever opened us may not be listening yet.
       return queueMicrotask(() => this._close("transport error", error));
     }
     const f = step.factory;
     const t = (this.transport = this._create(f));
     this._factory = f;
-    this._started = Date.now();
-    clearTimeout(this._timer);
-    // A silent hang is a failure too, when something else could be tried.
-    if (this._queue.length)
-      this._timer = setTimeout(() => {
-        if (this.transport !== t || this.readyState !== "opening") return;
+    const left = this._deadline - (this._started = Date.now());
+    // The last attempt, or one that would outlive the connect timeout, gets what is left of it; before that a
+    // silent hang is a failure too, and the next attempt is tried.
+    const last = !this._queue.length || left <= step.deadlineMs;
+    this._timer = setTimeout(
+      () => {
+        if (last) return this._close("timeout", new TimeoutError(`connect timeout (${this._opts.timeout ?? 20_000} ms)`));
         this.transport = undefined;
         t.close();
-        const cause = new TimeoutError(`no open packet within ${step.deadlineMs} ms`);
         // A stream that never delivers its open packet is as buffered as a late probe.
-        this._fail(f, f.traits.streaming ? "buffered" : "timeout", cause.message, cause);
-      }, step.deadlineMs);
+        this._fail(f, f.traits.streaming ? "buffered" : "timeout", new TimeoutError(`no open packet in ${step.deadlineMs} ms`));
+      },
+      last ? left : step.deadlineMs,
+    );
     t.open();
   }
 
   /** A handshake attempt failed: on to the next one at once. */
-  private _fail(f: TransportFactory, outcome: TransportOutcome, reason: string, cause?: unknown): void {
-    const error = cause instanceof TransportError ? cause : new TransportError(`Failed to open ${f.name} to ${this.base}: ${reason}`, f.name, { cause });
+  private _fail(f: TransportFactory, outcome: TransportOutcome, cause: Error | string | undefined): void {
+    const error = cause instanceof TransportError ? cause : new TransportError(`${f.name}: ${(cause as Error)?.message ?? cause}`, f.name, { cause });
     this._failed.push([f.name, outcome, error]);
     this._next();
   }
@@ -196,33 +206,15 @@ export class Engine {
    * (an upgrade candidate) they go to `side`; from a dropped or superseded one they are ignored.
    */
   _create(f: TransportFactory, side?: TransportSink): Transport {
+    const o = this._opts;
     let t: Transport | undefined;
     const mine = () => !!t && t === this.transport;
-    const sink: TransportSink = {
-      onOpen: () => mine() || side?.onOpen(),
-      onPacket: (p) => {
-        if (!mine()) side?.onPacket(p);
-        else if (this.readyState !== "closed") this._onPacket(t!, p);
-      },
-      onDrain: () => {
-        if (!mine()) return;
-        if (this.readyState === "closed" && !this._wb.length) this._release();
-        else this._flush();
-      },
-      onClose: (reason, error) => {
-        if (!mine()) return side?.onClose(reason, error);
-        if (this.readyState === "closed") return this._release();
-        this.transport = undefined;
-        if (this.readyState === "opening") return this._fail(f, "failed", reason, error);
-        if (error) this._opts.strategy?.died(f.name);
-        this._close(error ? "transport error" : "transport close", error);
-      },
-    };
-    const o = this._opts;
     t = f.create({
       base: this.base,
       query: () => {
-        const q: Record<string, string> = { ...o.query, EIO: "4" };
+        const q: Record<string, string> = {};
+        for (const k in o.query) q[k] = "" + o.query[k];
+        q.EIO = "4";
         if (this.id) q.sid = this.id;
         return q;
       },
@@ -230,20 +222,40 @@ export class Engine {
       extraHeaders: o.extraHeaders,
       maxPayload: () => this.handshake?.maxPayload ?? 1e6,
       global: o.global ?? globalThis,
-      sink,
+      sink: {
+        onOpen: () => mine() || side?.onOpen(),
+        onPacket: (p) => {
+          if (!mine()) side?.onPacket(p);
+          else if (this.readyState !== "closed") this._onPacket(t!, p);
+        },
+        onDrain: () => {
+          if (!mine()) return;
+          if (this.readyState === "closed" && !this._wb.length) this._release();
+          else this._flush();
+        },
+        onClose: (reason, error) => {
+          if (!mine()) return side?.onClose(reason, error);
+          if (this.readyState === "closed") return this._release();
+          this.transport = undefined;
+          if (this.readyState === "opening") return this._fail(f, "failed", error ?? reason);
+          if (error) o.strategy?.died(f.name);
+          this._close(error ? "transport error" : "transport close", error);
+        },
+      },
     });
     return t;
   }
 
   private _onPacket(t: Transport, p: EnginePacket): void {
     // Before the open packet nothing else means anything; after it, a second one is ignored.
-    if (this.readyState === "opening") return p.type === "open" ? this._onHandshake(t, p.data) : undefined;
-    if (p.type === "message") return this._h.onMessage(p.data ?? "");
-    if (p.type === "close") return this._close("transport close");
-    if (p.type !== "ping") return;
-    this._resetPing();
-    this._wb.push({ type: "pong" });
-    this._flush();
+    if (this.readyState === "opening") {
+      if (p.type === "open") this._onHandshake(t, p.data);
+    } else if (p.type === "message") this._h.onMessage(p.data ?? "");
+    else if (p.type === "close") this._close("transport close");
+    else if (p.type === "ping") {
+      this._resetPing();
+      this._push({ type: "pong" });
+    }
   }
 
   private _onHandshake(t: Transport, data: EnginePacket["data"]): void {
@@ -253,10 +265,8 @@ export class Engine {
     } catch {
       // reported below
     }
-    if (!hs || typeof hs.sid !== "string" || !(hs.pingInterval > 0) || !(hs.pingTimeout > 0)) {
-      const cause = new ProtocolError(`Invalid open packet: ${String(data).slice(0, 100)}`);
-      return this._close("parse error", new TransportError(`Failed to open ${t.name} to ${this.base}: bad handshake`, t.name, { cause }));
-    }
+    if (!hs || typeof hs.sid !== "string" || !(hs.pingInterval > 0) || !(hs.pingTimeout > 0))
+      return this._close("parse error", new ProtocolError("bad open packet"));
     if (!Array.isArray(hs.upgrades)) hs.upgrades = [];
     if (!(hs.maxPayload > 0)) hs.maxPayload = 1e6;
     this.id = hs.sid;
@@ -264,7 +274,7 @@ export class Engine {
     this.readyState = "open";
     this._resetPing();
     const upgrade = this._opts.strategy?.opened(this, { transport: t.name, upgrades: hs.upgrades, rttMs: Date.now() - this._started }, this._failed.splice(0));
-    this._h.onTransport(t.name, null, "handshake");
+    this._h.onEvent("transport", { name: t.name, previous: null, reason: "handshake" });
     if (this.readyState !== "open") return;
     this._h.onOpen();
     if (this.readyState !== "open") return;
@@ -286,6 +296,11 @@ export class Engine {
     this._close("ping timeout");
   }
 
+  private _push(p: EnginePacket): void {
+    this._wb.push(p);
+    this._flush();
+  }
+
   /** @internal Write what is queued, if the transport takes it now. */
   _flush(): void {
     const t = this.transport;
@@ -303,7 +318,7 @@ export class Engine {
           this._reading = false;
           this._flush();
         },
-        (e: unknown) => this._close("transport error", new TransportError(`Failed to read a Blob for ${t.name}`, t.name, { cause: e })),
+        (cause: unknown) => this._close("transport error", new TransportError("Blob read failed", t.name, { cause })),
       );
       return;
     }

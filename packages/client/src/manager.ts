@@ -3,9 +3,9 @@
 // @see https://socket.io/docs/v4/client-api/#manager
 
 import { Backoff } from "./backoff.js";
+import { TransportError } from "./errors.js";
 import { Emitter, rethrow } from "./emitter.js";
-import { Engine, probeTransports, type EngineStrategy } from "./engine.js";
-import { TimeoutError, TransportError } from "./errors.js";
+import { Engine, probeTransports, type EngineEvents, type EngineStrategy } from "./engine.js";
 import type { RankingRow } from "./ranking.js";
 import { encodeSocketPacket, SocketDecoder, type SocketPacket } from "./socket-codec.js";
 import { Socket, type SocketOptions } from "./socket.js";
@@ -47,11 +47,7 @@ export interface ManagerOptions {
   strategy?: (uri: string, opts: ManagerOptions) => EngineStrategy;
 }
 
-export interface TransportEvent {
-  name: TransportName;
-  previous: TransportName | null;
-  reason: string;
-}
+export type TransportEvent = EngineEvents["transport"];
 
 export interface ManagerEvents {
   open: () => void;
@@ -62,8 +58,8 @@ export interface ManagerEvents {
   reconnect_error: (err: Error) => void;
   reconnect_failed: () => void;
   transport: (event: TransportEvent) => void;
-  upgrade: (event: { name: TransportName; previous: TransportName }) => void;
-  upgradeError: (event: { name: TransportName; error: Error }) => void;
+  upgrade: (event: EngineEvents["upgrade"]) => void;
+  upgradeError: (event: EngineEvents["upgradeError"]) => void;
 }
 
 export class Manager extends Emitter<ManagerEvents> {
@@ -77,10 +73,10 @@ export class Manager extends Emitter<ManagerEvents> {
   /** @internal */
   _reconnecting = false;
   private _reconnection: boolean;
-  private _skipReconnect = false;
+  /** Closed on purpose: no reconnection until the next `open()`. */
+  private _stop = false;
   private _backoff: Backoff;
   private _timer: ReturnType<typeof setTimeout> | undefined;
-  private _openTimer: ReturnType<typeof setTimeout> | undefined;
   private _decoder = new SocketDecoder();
   /** Ranking, memory and this Manager's transport deaths, shared by all its sessions (opt-in). */
   private _strategy: EngineStrategy | undefined;
@@ -108,11 +104,7 @@ export class Manager extends Emitter<ManagerEvents> {
   reconnection(value: boolean): this;
   reconnection(value?: boolean): boolean | this {
     if (value === undefined) return this._reconnection;
-    this._reconnection = value;
-    if (!value) {
-      clearTimeout(this._timer);
-      this._reconnecting = false;
-    }
+    if (!(this._reconnection = value)) this._cancel();
     return this;
   }
 
@@ -126,7 +118,10 @@ export class Manager extends Emitter<ManagerEvents> {
     if (this._strategy) return this._strategy.rank(probes);
     // Without a strategy the order is the user's: supported ones first, scored by position.
     return t
-      .map((f, i) => ({ name: f.name, supported: probes[i]!.supported, reason: probes[i]!.reason, score: probes[i]!.supported ? t.length - i : 0, last: null, rttMs: null }))
+      .map(({ name }, i) => {
+        const { supported, reason } = probes[i]!;
+        return { name, supported, reason, score: supported ? t.length - i : 0, last: null, rttMs: null };
+      })
       .sort((a, b) => b.score - a.score);
   }
 
@@ -142,61 +137,47 @@ export class Manager extends Emitter<ManagerEvents> {
   open(cb?: (err?: Error) => void): this {
     if (this._readyState !== "closed") return this;
     this._readyState = "opening";
-    this._skipReconnect = false;
-    const o = this.opts;
-    const query: Record<string, string> = {};
-    for (const k in o.query) query[k] = String(o.query[k]);
-    const engine: Engine = (this.engine = new Engine(
-      this.uri,
-      // EngineOptions is a subset of ManagerOptions: only the query needs converting.
-      { ...o, query, strategy: this._strategy },
-      {
-        onOpen: () => {
-          clearTimeout(this._openTimer);
-          this._readyState = "open";
-          this._decoder.reset();
-          this._fire("open", []);
-          for (const s of this.nsps.values()) if (s.active && this.engine === engine) s._onOpen();
-          cb?.();
-        },
-        onMessage: (data) => {
-          let p: SocketPacket | undefined;
-          try {
-            p = this._decoder.add(data as string | ArrayBuffer); // transports decode to strings and ArrayBuffers
-          } catch (e) {
-            // A peer that sends garbage ends the session; reconnection decides what comes next.
-            return engine.close("parse error", e as Error);
-          }
-          const s = p && this.nsps.get(p.nsp);
-          if (!s?.active) return;
-          try {
-            s._onPacket(p!);
-          } catch (e) {
-            // A throwing ack callback or catch-all listener must not leave the transport half-way.
-            rethrow(e);
-          }
-        },
-        onClose: (reason, error) => {
-          if (this.engine !== engine) return;
-          this.engine = undefined;
-          clearTimeout(this._openTimer);
-          const opening = this._readyState === "opening";
-          this._readyState = "closed";
-          if (opening) return this._openFailed(error ?? new TransportError(`Failed to connect to ${this.uri}: ${reason}`), cb);
-          this._fire("close", [reason, error]);
-          for (const s of this.nsps.values()) if (s.active) s._onClose(reason, error);
-          if (this._reconnection && !this._skipReconnect) this._reconnect();
-        },
-        onTransport: (name, previous, reason) => this._fire("transport", [{ name, previous, reason }]),
-        onUpgrade: (name, previous) => this._fire("upgrade", [{ name, previous }]),
-        onUpgradeError: (name, error) => this._fire("upgradeError", [{ name, error }]),
+    this._stop = false;
+    // EngineOptions is a subset of ManagerOptions.
+    const engine: Engine = (this.engine = new Engine(this.uri, { ...this.opts, strategy: this._strategy }, {
+      onOpen: () => {
+        this._readyState = "open";
+        this._decoder.reset();
+        this._fire("open", []);
+        for (const s of this.nsps.values()) if (s.active && this.engine === engine) s._onOpen();
+        cb?.();
       },
-    ));
-    const ms = o.timeout ?? 20_000;
-    this._openTimer = setTimeout(
-      () => engine.close("timeout", new TimeoutError(`Timed out connecting to ${this.uri} after ${ms} ms`)),
-      ms,
-    );
+      onMessage: (data) => {
+        let p: SocketPacket | undefined;
+        try {
+          p = this._decoder.add(data as string | ArrayBuffer); // transports decode to strings and ArrayBuffers
+        } catch (e) {
+          // A peer that sends garbage ends the session; reconnection decides what comes next.
+          return engine.close("parse error", e as Error);
+        }
+        const s = p && this.nsps.get(p.nsp);
+        if (!s?.active) return;
+        try {
+          s._onPacket(p!);
+        } catch (e) {
+          // A throwing ack callback or catch-all listener must not leave the transport half-way.
+          rethrow(e);
+        }
+      },
+      onClose: (reason, error) => {
+        if (this.engine !== engine) return;
+        this.engine = undefined;
+        const opening = this._readyState === "opening";
+        this._readyState = "closed";
+        if (opening) this._fire("error", [(error ??= new TransportError(reason))]);
+        else this._fire("close", [reason, error]);
+        for (const s of this.nsps.values()) if (s.active) opening ? s._onError(error!) : s._onClose(reason, error);
+        if (opening && cb) cb(error);
+        // A first failed open() without a callback starts reconnecting; a failed attempt reports to its own.
+        else if (this._reconnection && !(opening && this._backoff.attempts)) this._reconnect();
+      },
+      onEvent: (type, event) => this._fire(type, [event] as never),
+    }));
     engine.open();
     return this;
   }
@@ -205,15 +186,8 @@ export class Manager extends Emitter<ManagerEvents> {
     return this.open(cb);
   }
 
-  private _openFailed(err: Error, cb: ((err?: Error) => void) | undefined): void {
-    this._fire("error", [err]);
-    for (const s of this.nsps.values()) if (s.active) s._onError(err);
-    if (cb) cb(err);
-    else if (!this._reconnecting && this._reconnection && !this._backoff.attempts) this._reconnect();
-  }
-
   private _reconnect(): void {
-    if (this._reconnecting || this._skipReconnect) return;
+    if (this._reconnecting || this._stop) return;
     const b = this._backoff;
     if (b.attempts >= (this.opts.reconnectionAttempts ?? Infinity)) {
       b.reset();
@@ -222,7 +196,7 @@ export class Manager extends Emitter<ManagerEvents> {
     this._reconnecting = true;
     this._timer = setTimeout(() => {
       this._fire("reconnect_attempt", [b.attempts]);
-      if (this._skipReconnect || !this._reconnecting) return; // a listener stopped it
+      if (this._stop || !this._reconnecting) return; // a listener stopped it
       this.open((err) => {
         this._reconnecting = false;
         if (err) {
@@ -236,18 +210,22 @@ export class Manager extends Emitter<ManagerEvents> {
     }, b.duration());
   }
 
+  /** Stop a pending reconnection. */
+  private _cancel(): void {
+    clearTimeout(this._timer);
+    this._reconnecting = false;
+  }
+
   /** @internal A socket left: close the session when no socket is active any more. */
   _destroy(): void {
     for (const s of this.nsps.values()) if (s.active) return;
     this._close();
   }
 
-  /** @internal Stop everything: the session, a pending reconnection, the connect timer. */
+  /** @internal Stop everything: the session, a pending reconnection. */
   _close(): void {
-    this._skipReconnect = true;
-    this._reconnecting = false;
-    clearTimeout(this._timer);
-    clearTimeout(this._openTimer);
+    this._stop = true;
+    this._cancel();
     this._backoff.reset();
     this._readyState = "closed";
     const e = this.engine;
@@ -260,8 +238,7 @@ export class Manager extends Emitter<ManagerEvents> {
   /** @internal Encode and queue one Socket.IO packet (dropped when no session is open). */
   _packet(p: SocketPacket): void {
     const e = this.engine;
-    if (!e || e.readyState !== "open") return;
-    for (const f of encodeSocketPacket(p)) e.send(f);
+    if (e?.readyState === "open") for (const f of encodeSocketPacket(p)) e.send(f);
   }
 
   /** @internal Open and not silently dead (checks the heartbeat deadline now). */
@@ -271,6 +248,6 @@ export class Manager extends Emitter<ManagerEvents> {
 
   /** @internal A packet handed over now would be written at once (volatile emits need this). */
   _writable(): boolean {
-    return this._alive() && !!this.engine?.writable();
+    return this._alive() && this.engine!.writable();
   }
 }

@@ -34,7 +34,7 @@ export function runUpgrades(engine: Engine, steps: UpgradeStep[], record: Upgrad
     engine._up = undefined;
     // A streaming probe that misses its deadline is the signature of a buffering proxy.
     record(name, error instanceof TimeoutError ? (f.traits.streaming ? "buffered" : "timeout") : "failed");
-    engine._h.onUpgradeError(name, error);
+    engine._h.onEvent("upgradeError", { name, error });
     // Failing after the old transport paused leaves nothing to resume on: end the session, reconnect decides.
     if (pausing) return engine._close("transport error", error);
     runUpgrades(engine, steps, record);
@@ -60,8 +60,8 @@ export function runUpgrades(engine: Engine, steps: UpgradeStep[], record: Upgrad
         engine.transport = t;
         engine._factory = f;
         old.close();
-        engine._h.onUpgrade(name, old.name);
-        engine._h.onTransport(name, old.name, "upgrade");
+        engine._h.onEvent("upgrade", { name, previous: old.name });
+        engine._h.onEvent("transport", { name, previous: old.name, reason: "upgrade" });
         engine._flush();
       };
       if (old.pause) old.pause(swap);

@@ -5,14 +5,16 @@ import { ProtocolError, TimeoutError, TransportError } from "../src/errors.js";
 import { TransportStrategy } from "../src/transport-strategy.js";
 import { DUPLEX, POLLING, fakeFactory, type FakeFactory } from "./helpers/fake-transport.js";
 
-type Call = [keyof EngineHandler, ...unknown[]];
+type Call = [string, ...unknown[]];
 
 function recorder(): EngineHandler & { calls: Call[]; names: () => string[] } {
   const calls: Call[] = [];
   const h = {} as EngineHandler & { calls: Call[]; names: () => string[] };
-  for (const k of ["onOpen", "onMessage", "onClose", "onTransport", "onUpgrade", "onUpgradeError"] as const) {
+  for (const k of ["onOpen", "onMessage", "onClose"] as const) {
     (h as unknown as Record<string, unknown>)[k] = (...args: unknown[]) => calls.push([k, ...args]);
   }
+  // Insight events are recorded flat, as "on" + type with the event's fields: ["onTransport", name, previous, reason].
+  h.onEvent = (type, event) => calls.push(["on" + type[0]!.toUpperCase() + type.slice(1), ...Object.values(event)]);
   h.calls = calls;
   h.names = () => calls.map((c) => c[0]);
   return h;
@@ -119,9 +121,25 @@ describe("handshake", () => {
 
   it("leaves the last candidate to the connect timeout", () => {
     openEngine([ws]);
-    vi.advanceTimersByTime(60_000);
+    vi.advanceTimersByTime(19_999);
     expect(ws.instances[0]!.closed).toBe(false);
     expect(h.calls).toEqual([]);
+    vi.advanceTimersByTime(1);
+    expect(ws.instances[0]!.closed).toBe(true);
+    const [name, reason, error] = h.calls.at(-1)!;
+    expect([name, reason]).toEqual(["onClose", "timeout"]);
+    expect(error).toBeInstanceOf(TimeoutError);
+    expect((error as Error).message).toMatch(/connect timeout \(20000 ms\)/);
+  });
+
+  it("ends a handshake at the connect timeout even when a fallback remains", () => {
+    const e = new Engine(BASE, { transports: [poll, ws], timeout: 5000 }, h);
+    e.open();
+    vi.advanceTimersByTime(5000);
+    expect(poll.instances[0]!.closed).toBe(true);
+    expect(ws.instances).toHaveLength(0);
+    expect(h.calls.at(-1)!.slice(0, 2)).toEqual(["onClose", "timeout"]);
+    expect(vi.getTimerCount()).toBe(0);
   });
 
   it("fails with one TransportError carrying every attempt when all transports fail", async () => {
@@ -161,7 +179,7 @@ describe("handshake", () => {
     expect(h.names()).toEqual(["onTransport", "onOpen"]);
   });
 
-  it("rejects a malformed open packet with a ProtocolError cause", () => {
+  it("rejects a malformed open packet with a ProtocolError", () => {
     openEngine([ws]);
     const t = ws.instances[0]!;
     t.writable = true;
@@ -169,7 +187,8 @@ describe("handshake", () => {
     t.deliver({ type: "open", data: "{not json" });
     const [name, reason, error] = h.calls.at(-1)!;
     expect([name, reason]).toEqual(["onClose", "parse error"]);
-    expect((error as Error).cause).toBeInstanceOf(ProtocolError);
+    expect(error).toBeInstanceOf(ProtocolError);
+    expect((error as Error).message).toMatch(/bad open packet/);
     expect(t.closed).toBe(true);
   });
 });

@@ -8,7 +8,7 @@ import { createTransportMemory, type TransportMemory } from "../src/transport-me
 import { DUPLEX, POLLING, fakeFactory, type FakeFactory } from "./helpers/fake-transport.js";
 
 const BASE = "http://strategy.test/socket.io/";
-const quiet = (): EngineHandler => ({ onOpen() {}, onMessage() {}, onClose() {}, onTransport() {}, onUpgrade() {}, onUpgradeError() {} });
+const quiet = (): EngineHandler => ({ onOpen() {}, onMessage() {}, onClose() {}, onEvent() {} });
 
 let ws: FakeFactory;
 let xm: FakeFactory;
