@@ -1,23 +1,28 @@
 // Reconnection delays: exponential backoff with jitter, so a fleet of clients does not reconnect in lockstep
-// after a server restart. Pure arithmetic; the Manager owns the timer.
+// after a server restart. Pure arithmetic; the Manager owns the timer and counts the attempts.
 
+/**
+ * The delay before attempt `attempt` (0-based): `min × 2^attempt` capped at `max`, spread uniformly over
+ * ±jitter (0..1) × that, never above `max`. Defaults are socket.io-client's.
+ */
+export const backoffDelay = (attempt: number, min = 1000, max = 5000, jitter = 0.5, random = Math.random): number =>
+  Math.max(0, Math.min(max, Math.round(Math.min(max, min * 2 ** attempt) * (1 + jitter * (2 * random() - 1)))));
+
+/** The same as a counter (for callers that keep one): each `duration()` counts an attempt. */
 export class Backoff {
   /** Attempts made since the last `reset()`. */
   attempts = 0;
 
   constructor(
-    public min = 1000,
-    public max = 5000,
-    /** 0..1: the delay is spread uniformly over ±jitter × its nominal value. */
-    public jitter = 0.5,
-    private readonly random: () => number = Math.random,
+    public min?: number,
+    public max?: number,
+    public jitter?: number,
+    private readonly random?: () => number,
   ) {}
 
   /** The delay before the next attempt (and count that attempt). */
   duration(): number {
-    const nominal = Math.min(this.max, this.min * 2 ** this.attempts++);
-    const ms = nominal * (1 + this.jitter * (2 * this.random() - 1));
-    return Math.max(0, Math.min(this.max, Math.round(ms)));
+    return backoffDelay(this.attempts++, this.min, this.max, this.jitter, this.random);
   }
 
   reset(): void {

@@ -2,7 +2,7 @@
 // it, with reconnection (exponential backoff + jitter) and the transport insight events.
 // @see https://socket.io/docs/v4/client-api/#manager
 
-import { Backoff } from "./backoff.js";
+import { backoffDelay } from "./backoff.js";
 import { TransportError } from "./errors.js";
 import { Emitter, rethrow } from "./emitter.js";
 import { Engine, probeTransports, type EngineEvents, type EngineStrategy } from "./engine.js";
@@ -75,9 +75,9 @@ export class Manager extends Emitter<ManagerEvents> {
   private _reconnection: boolean;
   /** Closed on purpose: no reconnection until the next `open()`. */
   private _stop = false;
-  private _backoff: Backoff;
+  /** Reconnection attempts since the last success (or give-up, or close). */
+  private _attempts = 0;
   private _timer: ReturnType<typeof setTimeout> | undefined;
-  private _decoder = new SocketDecoder();
   /** Ranking, memory and this Manager's transport deaths, shared by all its sessions (opt-in). */
   private _strategy: EngineStrategy | undefined;
 
@@ -89,8 +89,6 @@ export class Manager extends Emitter<ManagerEvents> {
     super();
     this.uri = engineUri(new URL(url).origin, opts.path);
     this._reconnection = opts.reconnection !== false;
-    // Backoff's defaults are socket.io-client's: 1000, 5000, 0.5.
-    this._backoff = new Backoff(opts.reconnectionDelay, opts.reconnectionDelayMax, opts.randomizationFactor);
     this._strategy = opts.strategy?.(this.uri, opts);
   }
 
@@ -138,11 +136,11 @@ export class Manager extends Emitter<ManagerEvents> {
     if (this._readyState !== "closed") return this;
     this._readyState = "opening";
     this._stop = false;
+    const decoder = new SocketDecoder();
     // EngineOptions is a subset of ManagerOptions.
     const engine: Engine = (this.engine = new Engine(this.uri, { ...this.opts, strategy: this._strategy }, {
       onOpen: () => {
         this._readyState = "open";
-        this._decoder.reset();
         this._fire("open", []);
         for (const s of this.nsps.values()) if (s.active && this.engine === engine) s._onOpen();
         cb?.();
@@ -150,7 +148,7 @@ export class Manager extends Emitter<ManagerEvents> {
       onMessage: (data) => {
         let p: SocketPacket | undefined;
         try {
-          p = this._decoder.add(data as string | ArrayBuffer); // transports decode to strings and ArrayBuffers
+          p = decoder.add(data as string | ArrayBuffer); // transports decode to strings and ArrayBuffers
         } catch (e) {
           // A peer that sends garbage ends the session; reconnection decides what comes next.
           return engine.close("parse error", e as Error);
@@ -174,7 +172,7 @@ export class Manager extends Emitter<ManagerEvents> {
         for (const s of this.nsps.values()) if (s.active) opening ? s._onError(error!) : s._onClose(reason, error);
         if (opening && cb) cb(error);
         // A first failed open() without a callback starts reconnecting; a failed attempt reports to its own.
-        else if (this._reconnection && !(opening && this._backoff.attempts)) this._reconnect();
+        else if (this._reconnection && !(opening && this._attempts)) this._reconnect();
       },
       onEvent: (type, event) => this._fire(type, [event] as never),
     }));
@@ -188,14 +186,15 @@ export class Manager extends Emitter<ManagerEvents> {
 
   private _reconnect(): void {
     if (this._reconnecting || this._stop) return;
-    const b = this._backoff;
-    if (b.attempts >= (this.opts.reconnectionAttempts ?? Infinity)) {
-      b.reset();
+    const o = this.opts;
+    const n = this._attempts;
+    if (n >= (o.reconnectionAttempts ?? Infinity)) {
+      this._attempts = 0;
       return this._fire("reconnect_failed", []);
     }
     this._reconnecting = true;
     this._timer = setTimeout(() => {
-      this._fire("reconnect_attempt", [b.attempts]);
+      this._fire("reconnect_attempt", [++this._attempts]);
       if (this._stop || !this._reconnecting) return; // a listener stopped it
       this.open((err) => {
         this._reconnecting = false;
@@ -203,11 +202,10 @@ export class Manager extends Emitter<ManagerEvents> {
           this._fire("reconnect_error", [err]);
           return this._reconnect();
         }
-        const attempts = b.attempts;
-        b.reset();
-        this._fire("reconnect", [attempts]);
+        this._fire("reconnect", [this._attempts]);
+        this._attempts = 0;
       });
-    }, b.duration());
+    }, backoffDelay(n, o.reconnectionDelay, o.reconnectionDelayMax, o.randomizationFactor));
   }
 
   /** Stop a pending reconnection. */
@@ -226,7 +224,7 @@ export class Manager extends Emitter<ManagerEvents> {
   _close(): void {
     this._stop = true;
     this._cancel();
-    this._backoff.reset();
+    this._attempts = 0;
     this._readyState = "closed";
     const e = this.engine;
     this.engine = undefined;
