@@ -100,7 +100,8 @@ export function acquireHost({ global, base }: TransportContext, o: FlashBridgeOp
     key,
     add(socket) {
       sockets.set(++lastId, socket);
-      if (bridge || failed) schedule();
+      // (A host that failed tears down in the step that fails its sockets: a socket added before that fails there.)
+      if (bridge) schedule();
       return lastId;
     },
     remove(id) {

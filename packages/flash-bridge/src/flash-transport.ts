@@ -4,7 +4,7 @@
 // sends text frames only). A closure rather than a class: the minifier shortens locals, not property names.
 // @see ../../../../shared/PROTOCOL.md §6
 
-import { TransportError, buildUrl, decodePacket, encodePacket, type Transport, type TransportContext } from "@omnio/client";
+import { buildUrl, decodePacket, encodePacket, type Transport, type TransportContext } from "@omnio/client";
 import { NAME, acquireHost, flashError, type BridgeHost, type BridgeSocket } from "./bridge-host.js";
 import type { FlashBridge } from "./bridge-surface.js";
 import type { FlashBridgeOptions } from "./index.js";
@@ -67,7 +67,7 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
       if (type === "message" && state === OPEN) {
         let packet;
         try {
-          packet = decodePacket(decodeURIComponent(message as string), "arraybuffer");
+          packet = decodePacket(decodeURIComponent(message as string)); // binary as an ArrayBuffer (the default)
         } catch (cause) {
           return fail("bad frame", cause, "parse error");
         }
@@ -108,7 +108,7 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
         for (const packet of packets) {
           const left = bridge!.send(id, encodeURIComponent(wellFormed(encodePacket(packet, false) as string)));
           // -1: written. Anything else: the bridge kept or refused bytes, which an open socket never does.
-          if (left !== -1) throw new TransportError("bridge returned " + left);
+          if (left !== -1) return fail("send refused: bridge returned " + left);
         }
       } catch (cause) {
         // encodePacket (a packet text cannot carry), the URI encoding or the bridge: the cause says which.

@@ -171,7 +171,7 @@ describe("FlashSocketTransport", () => {
     b.bridge.sendResult = 12;
     b.t.send([{ type: "message", data: "x" }]);
     await until(() => b.log.some((l) => l[0] === "close"), DEADLINE, "close");
-    expect((b.log.at(-1)![2] as Error).message).toMatch(/send failed: bridge returned 12/);
+    expect((b.log.at(-1)![2] as Error).message).toMatch(/send refused: bridge returned 12/);
   });
 
   it("shares one bridge between sockets: callbacks stay until the last one closes; events after close are dropped", async () => {
