@@ -11,13 +11,10 @@ export interface ParsedUrl {
 }
 
 export function parseUrl(uri: string, loc: { protocol: string; host: string } | undefined = globalThis.location): ParsedUrl {
-  if (uri.startsWith("//")) uri = (loc?.protocol ?? "https:") + uri;
-  else if (uri.startsWith("/") && loc) uri = loc.protocol + "//" + loc.host + uri;
-  else if (!/^[a-z][a-z\d+.-]*:\/\//i.test(uri)) uri = (loc?.protocol ?? "https:") + "//" + uri;
-  const u = new URL(uri.replace(/^ws(s?):/i, "http$1:"));
-  const query: Record<string, string> = {};
-  u.searchParams.forEach((v, k) => (query[k] = v));
-  return { origin: u.origin, nsp: u.pathname || "/", query };
+  // Neither a scheme nor a leading slash: a bare `host[:port]/nsp`.
+  if (!/^([a-z][a-z\d+.-]*:)?\//i.test(uri)) uri = "//" + uri;
+  const u = new URL(uri.replace(/^ws(s?):/i, "http$1:"), loc ? loc.protocol + "//" + loc.host : "https://localhost");
+  return { origin: u.origin, nsp: u.pathname, query: Object.fromEntries(u.searchParams) };
 }
 
 /** The Engine.IO endpoint for an origin and a `path` option: leading and trailing slash guaranteed. */
