@@ -81,6 +81,7 @@ export function encodePayload(packets: EnginePacket[]): string {
  * Errors name the packet index and its byte offset in the payload.
  */
 export function decodePayload(payload: string, binaryType?: BinaryType, maxPayload?: number): EnginePacket[] {
+  // Without a limit the comparison with undefined is false.
   if (payload.length > maxPayload!) throw new ProtocolError(`Bad Engine.IO payload: ${payload.length} bytes exceed maxPayload ${maxPayload}`);
   let next = 0;
   return payload.split(SEPARATOR).map((chunk, i) => {
