@@ -33,5 +33,5 @@ export function xhrMultipart(options: XhrMultipartOptions = {}): TransportFactor
 /** Side-effect free: "fetch reader", "xhr reader", or why neither ("no fetch reader" when `reader` forces it). */
 export function probeXhrMultipart({ global }: ProbeEnv, reader?: StreamReader): ProbeResult {
   const use = readerOf(global, reader);
-  return { supported: !!use, reason: use ? use + " reader" : "no " + (reader ?? "fetch or xhr") + " reader" };
+  return { supported: !!use, reason: (use ? "" : "no ") + (use ?? reader ?? "fetch or xhr") + " reader" };
 }

@@ -15,13 +15,13 @@ export interface MultipartParser {
 
 /** A parser for a body of this Content-Type; throws ProtocolError unless it is multipart/mixed with a boundary. */
 export function multipartParser(contentType: string | null): MultipartParser {
-  const boundary = /^multipart\/mixed\s*;.*?\bboundary="?([^";\s]+)/i.exec(contentType ?? "")?.[1];
+  const boundary = /^multipart\/mixed;.*\bboundary="?([^";\s]+)/i.exec(contentType ?? "")?.[1];
   if (!boundary) throw new ProtocolError(`not multipart/mixed with a boundary: ${contentType}`);
   // Every delimiter, the first one included, is matched as `CRLF--boundary`: the body gets a virtual CRLF.
   const delimiter = "\r\n--" + boundary;
+  // What was not handed out yet: after the last delimiter. Searching it from its start each time finds a
+  // delimiter split across chunks, and costs no more than the string concatenation before it already does.
   let buf = "\r\n";
-  /** Where the next delimiter search may start: text before it can't hold the start of one. */
-  let from = 0;
   /** Past the first delimiter (before it: the preamble, ignored). */
   let inBody = false;
   const parser = {
@@ -29,32 +29,29 @@ export function multipartParser(contentType: string | null): MultipartParser {
     push(text: string): string[] {
       const parts: string[] = [];
       buf += text;
-      // the epilogue after the closing delimiter is ignored, as RFC 2046 says
-      while (!parser.done) {
+      for (;;) {
+        const at = buf.indexOf(delimiter);
         if (inBody) {
-          // after a delimiter: `--` closes the body, CRLF (after optional transport padding) starts a part
-          const next = buf.replace(/^[ \t]+/, "").slice(0, 2);
-          if (next == "--") parser.done = true;
-          else if (next[1] && next != "\r\n") throw new ProtocolError(`unexpected ${JSON.stringify(next)} after a boundary`);
-        }
-        const at = buf.indexOf(delimiter, from);
-        if (parser.done || at < 0) {
-          // keep what might be the start of a delimiter split across chunks (a negative start searches from 0)
-          from = buf.length - delimiter.length + 1;
-          if (!inBody && buf.length > 1024) throw new ProtocolError("no boundary in the first 1 KB");
-          break;
-        }
-        if (inBody) {
-          // `padding CRLF headers CRLF CRLF body`, or without headers `padding CRLF CRLF body`
-          const bodyStart = buf.indexOf("\r\n\r\n") + 4;
-          if (bodyStart < 4 || bodyStart > at) throw new ProtocolError("part headers without an end");
-          parts.push(buf.slice(bodyStart, at));
-        }
+          // after a delimiter: `--` closes the body (what follows, the epilogue, is ignored as RFC 2046 says),
+          // CRLF starts a part. No transport padding: that is for mail transports, which add it to lines; HTTP
+          // carries the body as it was written.
+          const next = buf.slice(0, 2);
+          if (next == "--") {
+            parser.done = true;
+            return parts;
+          }
+          if (next[1] && next != "\r\n") throw new ProtocolError(`unexpected "${next}" after a boundary`);
+          if (at >= 0) {
+            // `CRLF headers CRLF CRLF body`, or without headers `CRLF CRLF body`
+            const bodyStart = buf.indexOf("\r\n\r\n") + 4;
+            if (bodyStart < 4 || bodyStart > at) throw new ProtocolError("unended part headers");
+            parts.push(buf.slice(bodyStart, at));
+          }
+        } else if (at < 0 && buf.length > 1024) throw new ProtocolError("no boundary in 1 KB");
+        if (at < 0) return parts;
         buf = buf.slice(at + delimiter.length);
-        from = 0;
         inBody = true;
       }
-      return parts;
     },
   };
   return parser;

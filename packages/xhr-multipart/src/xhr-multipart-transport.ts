@@ -35,6 +35,7 @@ export class XhrMultipartTransport extends HttpStreamTransport {
 
   protected _receive(): () => void {
     const context = this._context;
+    const { global } = context;
     const request: HttpRequest = { method: "GET", url: this._url(), transport: this.name };
     const url = request.url;
     let parser: MultipartParser | undefined;
@@ -48,8 +49,8 @@ export class XhrMultipartTransport extends HttpStreamTransport {
       try {
         parser ??= multipartParser(contentType);
         if (parser.push(text).every((part) => this._deliver(part, url)) && ended) {
-          if (!parser.done) throw new ProtocolError("stream cut (no closing boundary)");
-          this._end(url);
+          if (parser.done) this._end(url);
+          else fail(0, "", new ProtocolError("cut: no closing boundary"));
         }
       } catch (cause) {
         fail(0, "", cause);
@@ -58,10 +59,10 @@ export class XhrMultipartTransport extends HttpStreamTransport {
     if (this.reader == "fetch") {
       const controller = new AbortController();
       (async () => {
-        const res = await context.global.fetch(url, fetchInit(context, request, controller.signal));
+        const res = await global.fetch(url, fetchInit(context, request, controller.signal));
         if (res.status != 200) return fail(res.status, await res.text());
         const body = res.body!.getReader();
-        const decoder = new context.global.TextDecoder();
+        const decoder = new global.TextDecoder();
         for (let done = false; !done; ) {
           const chunk = await body.read();
           done = chunk.done;
@@ -71,7 +72,7 @@ export class XhrMultipartTransport extends HttpStreamTransport {
       })().catch((cause: unknown) => fail(0, "", cause));
       return () => controller.abort();
     }
-    const xhr = new context.global.XMLHttpRequest();
+    const xhr = new global.XMLHttpRequest();
     let cursor = 0;
     // readyState 2 (headers), 3 (each chunk), 4 (done; after a network error or abort too, with status 0)
     xhr.onreadystatechange = () => {

@@ -125,7 +125,7 @@ describe("XhrMultipartTransport (fetch reader, Node)", () => {
   });
 
   const broken: Array<[string, Handler, RegExp]> = [
-    ["a stream cut without the closing boundary", (_q, res) => (res.writeHead(200, { "Content-Type": `multipart/mixed; boundary=${B}` }), res.end(`--${B}` + part(OPEN))), /stream cut \(no closing boundary\)/],
+    ["a stream cut without the closing boundary", (_q, res) => (res.writeHead(200, { "Content-Type": `multipart/mixed; boundary=${B}` }), res.end(`--${B}` + part(OPEN))), /cut: no closing boundary/],
     ["HTTP 400 with a JSON error", (_q, res) => res.writeHead(400, { "Content-Type": "application/json" }).end('{"code":0,"message":"Transport unknown"}'), /HTTP 400 \{"code":0,"message":"Transport unknown"\}/],
     ["a body that is not multipart", (_q, res) => res.writeHead(200, { "Content-Type": "text/plain" }).end("0{}"), /not multipart\/mixed with a boundary: text\/plain/],
     ["a first part that is not the open packet", (_q, res) => (res.writeHead(200, { "Content-Type": `multipart/mixed; boundary=${B}` }), res.write(`--${B}` + part("4hello"))), /expected the open packet first/],
