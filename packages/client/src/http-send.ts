@@ -24,7 +24,7 @@ export interface HttpStatusFailure {
   readonly body: string;
 }
 
-/** Called once: an error, or nothing and the 200 response body. */
+/** Called once: an error for anything but a 200 (or none), and the response body. */
 export type HttpDone = (error: TransportError | undefined, body: string) => void;
 
 export type HttpContext = Pick<TransportContext, "global" | "withCredentials" | "extraHeaders">;
