@@ -139,8 +139,10 @@ export class Engine {
    */
   alive(): boolean {
     if (this.readyState !== "open") return false;
-    if (Date.now() <= this._deadline) return true;
-    this._pingTimeout();
+    if (Date.now() < this._deadline) return true;
+    // Silence past the heartbeat deadline: the transport died without saying so.
+    this._opts.strategy?.died(this.transport!.name);
+    this._close("ping timeout");
     return false;
   }
 
@@ -149,20 +151,23 @@ export class Engine {
     return !!this.transport?.writable && !this._wb.length && !this._pausing && !this._reading;
   }
 
-  /**
-   * Close the session. On purpose (no `error`), what is queued and the close packet are still written, within
-   * LINGER_MS; with an error, the transport is dropped at once.
-   */
-  close(reason = "forced close", error?: Error): void {
-    if (this.readyState === "open" && !error) {
+  /** Close the session on purpose: what is queued and the close packet are still written, within LINGER_MS. */
+  close(): void {
+    if (this.readyState === "open") {
       this._wb.push({ type: "close" });
       this._linger = setTimeout(() => this._release(), LINGER_MS);
     }
-    this._close(reason, error);
+    this._close("forced close");
   }
 
-  private _next(): void {
+  /** On to the next handshake attempt, after `failure` of the last one (its factory, outcome, reason). */
+  private _next(failure?: [TransportFactory, TransportOutcome, Error | string | undefined]): void {
     clearTimeout(this._timer);
+    if (failure) {
+      const [f, outcome, cause] = failure;
+      const error = cause instanceof TransportError ? cause : new TransportError(`${f.name}: ${(cause as Error)?.message ?? cause}`, f.name, { cause });
+      this._failed.push([f.name, outcome, error]);
+    }
     const step = this._queue.shift();
     if (!step) {
       const errors = this._failed.map((f) => f[2]);
@@ -187,18 +192,11 @@ export class Engine {
         this.transport = undefined;
         t.close();
         // A stream that never delivers its open packet is as buffered as a late probe.
-        this._fail(f, f.traits.streaming ? "buffered" : "timeout", new TimeoutError(`no open packet in ${step.deadlineMs} ms`));
+        this._next([f, f.traits.streaming ? "buffered" : "timeout", new TimeoutError(`no open packet in ${step.deadlineMs} ms`)]);
       },
       last ? left : step.deadlineMs,
     );
     t.open();
-  }
-
-  /** A handshake attempt failed: on to the next one at once. */
-  private _fail(f: TransportFactory, outcome: TransportOutcome, cause: Error | string | undefined): void {
-    const error = cause instanceof TransportError ? cause : new TransportError(`${f.name}: ${(cause as Error)?.message ?? cause}`, f.name, { cause });
-    this._failed.push([f.name, outcome, error]);
-    this._next();
   }
 
   /**
@@ -228,16 +226,12 @@ export class Engine {
           if (!mine()) side?.onPacket(p);
           else if (this.readyState !== "closed") this._onPacket(t!, p);
         },
-        onDrain: () => {
-          if (!mine()) return;
-          if (this.readyState === "closed" && !this._wb.length) this._release();
-          else this._flush();
-        },
+        onDrain: () => mine() && this._flush(),
         onClose: (reason, error) => {
           if (!mine()) return side?.onClose(reason, error);
           if (this.readyState === "closed") return this._release();
           this.transport = undefined;
-          if (this.readyState === "opening") return this._fail(f, "failed", error ?? reason);
+          if (this.readyState === "opening") return this._next([f, "failed", error ?? reason]);
           if (error) o.strategy?.died(f.name);
           this._close(error ? "transport error" : "transport close", error);
         },
@@ -286,14 +280,8 @@ export class Engine {
     clearTimeout(this._timer);
     const ms = this.handshake!.pingInterval + this.handshake!.pingTimeout;
     this._deadline = Date.now() + ms;
-    this._timer = setTimeout(() => this._pingTimeout(), ms);
-  }
-
-  /** Silence past the heartbeat deadline: the transport died without saying so. */
-  private _pingTimeout(): void {
-    // Only reached while open (alive() checks, _close clears the timer), and an open session has a transport.
-    this._opts.strategy?.died(this.transport!.name);
-    this._close("ping timeout");
+    // Fires just past the deadline (alive() then finds it passed); _close clears it.
+    this._timer = setTimeout(() => this.alive(), ms);
   }
 
   private _push(p: EnginePacket): void {
@@ -301,11 +289,12 @@ export class Engine {
     this._flush();
   }
 
-  /** @internal Write what is queued, if the transport takes it now. */
+  /** @internal Write what is queued, if the transport takes it now; once closed and all written, let it go. */
   _flush(): void {
     const t = this.transport;
     const wb = this._wb;
-    if (!t || this._pausing || this._reading || !wb.length || !t.writable || this.readyState === "opening") return;
+    if (!t?.writable || this._pausing || this._reading || this.readyState === "opening") return;
+    if (!wb.length) return this.readyState === "closed" ? this._release() : undefined;
     const traits = this._factory.traits;
     // Text transports can't carry a Blob: read it first, holding later packets so order is kept.
     const B = globalThis.Blob;
@@ -336,6 +325,7 @@ export class Engine {
     this._up = undefined;
     this._pausing = false;
     up?.cancel();
+    // Lingering: released once all is written, now or on drain (by _flush); the linger timer is the limit.
     if (this._linger) {
       this._flush();
       if (!this._wb.length && this.transport?.writable) this._release();

@@ -151,7 +151,7 @@ export class Manager extends Emitter<ManagerEvents> {
           p = decoder.add(data as string | ArrayBuffer); // transports decode to strings and ArrayBuffers
         } catch (e) {
           // A peer that sends garbage ends the session; reconnection decides what comes next.
-          return engine.close("parse error", e as Error);
+          return engine._close("parse error", e as Error);
         }
         const s = p && this.nsps.get(p.nsp);
         if (!s?.active) return;
