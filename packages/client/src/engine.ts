@@ -35,8 +35,11 @@ export interface EngineStrategy {
   rank(probes: readonly ProbeResult[]): RankingRow[];
   /** The handshake attempts, in order. */
   handshake(probes: readonly ProbeResult[]): HandshakeStep[];
-  /** The session opened after `failed` attempts; may return what starts the upgrades once `open` is out. */
-  opened(engine: Engine, info: HandshakeInfo, failed: readonly HandshakeFailure[]): (() => void) | void;
+  /**
+   * The session opened on `engine.transport` (`rttMs` from opening it to the open packet) after `failed`
+   * attempts; may return what starts the upgrades once `open` is out.
+   */
+  opened(engine: Engine, rttMs: number, failed: readonly HandshakeFailure[]): (() => void) | void;
   /** The transport carrying an open session died (error or silence). */
   died(name: TransportName): void;
 }
@@ -267,7 +270,7 @@ export class Engine {
     this.handshake = hs;
     this.readyState = "open";
     this._resetPing();
-    const upgrade = this._opts.strategy?.opened(this, { transport: t.name, upgrades: hs.upgrades, rttMs: Date.now() - this._started }, this._failed.splice(0));
+    const upgrade = this._opts.strategy?.opened(this, Date.now() - this._started, this._failed.splice(0));
     this._h.onEvent("transport", { name: t.name, previous: null, reason: "handshake" });
     if (this.readyState !== "open") return;
     this._h.onOpen();

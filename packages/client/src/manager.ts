@@ -73,7 +73,7 @@ export class Manager extends Emitter<ManagerEvents> {
   /** @internal */
   _reconnecting = false;
   private _reconnection: boolean;
-  /** Closed on purpose: no reconnection until the next `open()`. */
+  /** Closed on purpose (maybe by a listener while a lost session is reported): no reconnecting until open(). */
   private _stop = false;
   /** Reconnection attempts since the last success (or give-up, or close). */
   private _attempts = 0;
@@ -195,7 +195,7 @@ export class Manager extends Emitter<ManagerEvents> {
     this._reconnecting = true;
     this._timer = setTimeout(() => {
       this._fire("reconnect_attempt", [++this._attempts]);
-      if (this._stop || !this._reconnecting) return; // a listener stopped it
+      if (!this._reconnecting) return; // a listener stopped it (reconnection(false), close)
       this.open((err) => {
         this._reconnecting = false;
         if (err) {

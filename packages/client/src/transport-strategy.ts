@@ -55,7 +55,8 @@ export class TransportStrategy implements EngineStrategy {
     return planConnection(this._transports, this.rank(probes), undefined, this).handshake.slice();
   }
 
-  opened(engine: Engine, info: HandshakeInfo, failed: readonly HandshakeFailure[]): () => void {
+  opened(engine: Engine, rttMs: number, failed: readonly HandshakeFailure[]): () => void {
+    const info: HandshakeInfo = { transport: engine.transport!.name, upgrades: engine.handshake!.upgrades, rttMs };
     // Something opened, so the failures before it were the transports', not the server's or the network's.
     for (const [name, outcome] of failed) this.record(name, outcome);
     this.record(info.transport as TransportName, "ok", info.rttMs);

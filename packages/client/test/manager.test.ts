@@ -71,6 +71,16 @@ describe("reconnection", () => {
     expect(ws.instances).toHaveLength(3);
   });
 
+  it("does not reconnect when the last socket disconnects from its disconnect listener", async () => {
+    const s = open("/", { reconnectionDelay: 100 });
+    await tick();
+    s.on("disconnect", () => s.disconnect());
+    ws.instances[0]!.fail("gone");
+    expect(vi.getTimerCount()).toBe(0);
+    await vi.advanceTimersByTimeAsync(1000);
+    expect(ws.instances).toHaveLength(1);
+  });
+
   it("stops with manager.reconnection(false) and with socket.disconnect()", async () => {
     const s = open("/", { reconnectionDelay: 100 });
     await tick();
