@@ -227,7 +227,7 @@ export class Engine {
         onOpen: () => mine() || side?.onOpen(),
         onPacket: (p) => {
           if (!mine()) side?.onPacket(p);
-          else if (this.readyState !== "closed") this._onPacket(t!, p);
+          else if (this.readyState !== "closed") this._onPacket(p);
         },
         onDrain: () => mine() && this._flush(),
         onClose: (reason, error) => {
@@ -243,27 +243,25 @@ export class Engine {
     return t;
   }
 
-  private _onPacket(t: Transport, p: EnginePacket): void {
-    // Before the open packet nothing else means anything; after it, a second one is ignored.
-    if (this.readyState === "opening") {
-      if (p.type === "open") this._onHandshake(t, p.data);
-    } else if (p.type === "message") this._h.onMessage(p.data ?? "");
-    else if (p.type === "close") this._close("transport close");
-    else if (p.type === "ping") {
-      this._resetPing();
-      this._push({ type: "pong" });
+  private _onPacket(p: EnginePacket): void {
+    if (this.readyState !== "opening") {
+      if (p.type === "message") this._h.onMessage(p.data ?? "");
+      else if (p.type === "close") this._close("transport close");
+      else if (p.type === "ping") {
+        this._resetPing();
+        this._push({ type: "pong" });
+      }
+      return;
     }
-  }
-
-  private _onHandshake(t: Transport, data: EnginePacket["data"]): void {
+    // Before the open packet nothing else means anything; after it, a second one is ignored (above).
+    if (p.type !== "open") return;
     let hs: Handshake | undefined;
     try {
-      hs = JSON.parse(data as string) as Handshake;
+      hs = JSON.parse(p.data as string) as Handshake;
     } catch {
       // reported below
     }
-    if (!hs || typeof hs.sid !== "string" || !(hs.pingInterval > 0) || !(hs.pingTimeout > 0))
-      return this._close("parse error", new ProtocolError("bad open packet"));
+    if (!(hs?.sid && hs.pingInterval > 0 && hs.pingTimeout > 0)) return this._close("parse error", new ProtocolError("bad open packet"));
     if (!Array.isArray(hs.upgrades)) hs.upgrades = [];
     if (!(hs.maxPayload > 0)) hs.maxPayload = 1e6;
     this.id = hs.sid;
@@ -271,7 +269,7 @@ export class Engine {
     this.readyState = "open";
     this._resetPing();
     const upgrade = this._opts.strategy?.opened(this, Date.now() - this._started, this._failed.splice(0));
-    this._h.onEvent("transport", { name: t.name, previous: null, reason: "handshake" });
+    this._h.onEvent("transport", { name: this.transport!.name, previous: null, reason: "handshake" });
     if (this.readyState !== "open") return;
     this._h.onOpen();
     if (this.readyState !== "open") return;

@@ -115,11 +115,8 @@ export class Manager extends Emitter<ManagerEvents> {
     const probes = probeTransports(t, this.uri, this.opts.global);
     if (this._strategy) return this._strategy.rank(probes);
     // Without a strategy the order is the user's: supported ones first, scored by position.
-    return t
-      .map(({ name }, i) => {
-        const { supported, reason } = probes[i]!;
-        return { name, supported, reason, score: supported ? t.length - i : 0, last: null, rttMs: null };
-      })
+    return probes
+      .map((p, i) => ({ name: t[i]!.name, ...p, score: p.supported ? t.length - i : 0, last: null, rttMs: null }))
       .sort((a, b) => b.score - a.score);
   }
 
