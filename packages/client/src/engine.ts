@@ -191,11 +191,11 @@ export class Engine {
     const last = !this._queue.length || left <= step.deadlineMs;
     this._timer = setTimeout(
       () => {
-        if (last) return this._close("timeout", new TimeoutError(`connect timeout (${this._opts.timeout ?? 20_000} ms)`));
+        if (last) return this._close("timeout", new TimeoutError("connect timeout"));
         this.transport = undefined;
         t.close();
         // A stream that never delivers its open packet is as buffered as a late probe.
-        this._next([f, f.traits.streaming ? "buffered" : "timeout", new TimeoutError(`no open packet in ${step.deadlineMs} ms`)]);
+        this._next([f, f.traits.streaming ? "buffered" : "timeout", new TimeoutError("no open packet")]);
       },
       last ? left : step.deadlineMs,
     );
