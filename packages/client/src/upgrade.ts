@@ -43,10 +43,7 @@ export function runUpgrades(engine: Engine, steps: UpgradeStep[], record: Upgrad
     onOpen: () => live() && t.send([{ type: "ping", data: "probe" }]),
     onPacket: (p) => {
       if (!live() || pausing) return; // late, or a duplicate 3probe
-      if (p.type !== "pong" || p.data !== "probe") {
-        const got = `${p.type}${typeof p.data === "string" ? ` "${p.data.slice(0, 20)}"` : ""}`;
-        return fail(new TransportError(`Upgrade to ${name} failed: expected 3probe, got ${got}`, name));
-      }
+      if (p.type !== "pong" || p.data !== "probe") return fail(new TransportError(`${name} upgrade: expected 3probe, got ${p.type}`, name));
       clearTimeout(timer);
       pausing = engine._pausing = true;
       const old = engine.transport!;
@@ -68,9 +65,9 @@ export function runUpgrades(engine: Engine, steps: UpgradeStep[], record: Upgrad
       else swap();
     },
     onDrain() {},
-    onClose: (reason, error) => fail(new TransportError(`Upgrade to ${name} failed: ${reason}`, name, { cause: error })),
+    onClose: (reason, error) => fail(new TransportError(`${name} upgrade: ${reason}`, name, { cause: error })),
   });
   engine._up = up;
-  const timer = setTimeout(() => fail(new TimeoutError(`Upgrade to ${name}: no 3probe within ${step.deadlineMs} ms`)), step.deadlineMs);
+  const timer = setTimeout(() => fail(new TimeoutError(`${name} upgrade: no 3probe within ${step.deadlineMs} ms`)), step.deadlineMs);
   t.open();
 }

@@ -358,7 +358,7 @@ describe("upgrade", () => {
     expect(c.closed).toBe(true);
     const error = h.calls.at(-1)![2] as TransportError;
     expect(error).toBeInstanceOf(TransportError);
-    expect(error.message).toContain('expected 3probe, got message "hello"');
+    expect(error.message).toContain("expected 3probe, got message");
     expect(e.transport).toBe(poll.instances[0]);
     expect(poll.instances[0]!.pausedCb).toBeUndefined();
     expect(vi.getTimerCount()).toBe(1);
