@@ -103,11 +103,10 @@ export class Engine {
   _factory!: TransportFactory;
   /** Writes held while a Blob is read for a text transport. */
   private _reading?: boolean;
-  /** Before the handshake: the attempt's deadline (or the connect timeout); after it: the heartbeat. */
+  /** Before the handshake: the attempt's deadline (or the connect timeout); then the heartbeat; closing: the linger. */
   private _timer: ReturnType<typeof setTimeout> | undefined;
   /** Opening: when the connect timeout ends; open: the heartbeat deadline. */
   private _deadline!: number;
-  private _linger: ReturnType<typeof setTimeout> | undefined;
   private _queue!: HandshakeStep[];
   /** This attempt's handshake failures: the aggregate error's parts, or the strategy's to remember. */
   private _failed: HandshakeFailure[] = [];
@@ -156,11 +155,7 @@ export class Engine {
 
   /** Close the session on purpose: what is queued and the close packet are still written, within LINGER_MS. */
   close(): void {
-    if (this.readyState === "open") {
-      this._wb.push({ type: "close" });
-      this._linger = setTimeout(() => this._release(), LINGER_MS);
-    }
-    this._close("forced close");
+    this._close("forced close", undefined, this.readyState === "open");
   }
 
   /** On to the next handshake attempt, after `failure` of the last one (its factory, outcome, reason). */
@@ -317,8 +312,8 @@ export class Engine {
     t.send(n === wb.length ? ((this._wb = []), wb) : wb.splice(0, n));
   }
 
-  /** @internal */
-  _close(reason: string, error?: Error): void {
+  /** @internal `linger`: write what is queued and the close packet first (within LINGER_MS). */
+  _close(reason: string, error?: Error, linger?: boolean): void {
     if (this.readyState === "closed") return;
     this.readyState = "closed";
     clearTimeout(this._timer);
@@ -326,8 +321,10 @@ export class Engine {
     this._up = undefined;
     this._pausing = false;
     up?.cancel();
-    // Lingering: released once all is written, now or on drain (by _flush); the linger timer is the limit.
-    if (this._linger) {
+    // Lingering: released once all is written, now or on drain (by _flush), or when the timer ends it.
+    if (linger) {
+      this._wb.push({ type: "close" });
+      this._timer = setTimeout(() => this._release(), LINGER_MS);
       this._flush();
       if (!this._wb.length && this.transport?.writable) this._release();
     } else this._release();
@@ -336,7 +333,7 @@ export class Engine {
 
   /** Let go of the transport for good. */
   private _release(): void {
-    clearTimeout(this._linger);
+    clearTimeout(this._timer);
     const t = this.transport;
     this.transport = undefined;
     this._wb = [];
