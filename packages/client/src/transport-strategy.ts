@@ -7,7 +7,7 @@
 import type { Engine, EngineStrategy, HandshakeFailure, HandshakeInfo, HandshakeStep } from "./engine.js";
 import { crossOrigin } from "./engine.js";
 import type { ManagerOptions } from "./manager.js";
-import { planConnection } from "./plan.js";
+import { planConnection, type UpgradeStep } from "./plan.js";
 import { rankTransports, type RankingRow } from "./ranking.js";
 import { runUpgrades } from "./upgrade.js";
 import { createTransportMemory, localStorageOf, memoryKey, type TransportMemory, type TransportOutcome } from "./transport-memory.js";
@@ -52,7 +52,8 @@ export class TransportStrategy implements EngineStrategy {
   }
 
   handshake(probes: readonly ProbeResult[]): HandshakeStep[] {
-    return planConnection(this._transports, this.rank(probes), undefined, this).handshake.slice();
+    // A fresh plan each time: the engine may consume its arrays.
+    return planConnection(this._transports, this.rank(probes), undefined, this).handshake as HandshakeStep[];
   }
 
   opened(engine: Engine, rttMs: number, failed: readonly HandshakeFailure[]): () => void {
@@ -60,7 +61,7 @@ export class TransportStrategy implements EngineStrategy {
     // Something opened, so the failures before it were the transports', not the server's or the network's.
     for (const [name, outcome] of failed) this.record(name, outcome);
     this.record(info.transport as TransportName, "ok", info.rttMs);
-    const steps = planConnection(this._transports, this.rank(engine.probes), info, this).upgrades.slice();
+    const steps = planConnection(this._transports, this.rank(engine.probes), info, this).upgrades as UpgradeStep[];
     return () => runUpgrades(engine, steps, (name, outcome, rttMs) => this.record(name, outcome, rttMs));
   }
 
@@ -68,7 +69,6 @@ export class TransportStrategy implements EngineStrategy {
     return rankTransports(this._transports, byName(this._transports, probes), this.memory.get(this.key), {
       crossOrigin: this._crossOrigin,
       sessionFailures: this.sessionFailures,
-      now: Date.now(),
     });
   }
 
