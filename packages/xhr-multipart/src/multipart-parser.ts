@@ -47,7 +47,9 @@ export function multipartParser(contentType: string | null): MultipartParser {
             if (bodyStart < 4 || bodyStart > at) throw new ProtocolError("unended part headers");
             parts.push(buf.slice(bodyStart, at));
           }
-        } else if (at < 0 && buf.length > 1024) throw new ProtocolError("no boundary in 1 KB");
+        }
+        // a body that is not what its Content-Type says fails fast rather than being buffered to its end
+        else if (at < 0 && buf.length > 1024) throw new ProtocolError("no boundary in 1 KB");
         if (at < 0) return parts;
         buf = buf.slice(at + delimiter.length);
         inBody = true;
