@@ -110,9 +110,9 @@ for (const name of packages) {
           name: "io",
           sourcemap: true,
           exports: "default",
-          // Names on the wire or shared with other code (Socket.IO placeholders, the JSONP global, the Flash
-          // bridge's callbacks, the `ws` socket's `_socket` that @omnio/websocket corks) must survive property mangling.
-          plugins: [terser({ ecma: 2020, compress: { passes: 2 }, mangle: { properties: { regex: /^_/, reserved: ["_placeholder", "___eio", "__onFlashInitialized", "__onFlashEvent", "__log", "__error", "_socket"] } } })],
+          // The same names as the dist's stable mangling (above) are private: `__x` names are shared with other
+          // realms (the JSONP global, the htmlfile callback, the Flash bridge's), `_placeholder` and `_socket` aren't ours.
+          plugins: [terser({ ecma: 2020, compress: { passes: 2 }, mangle: { properties: { regex: MANGLED, reserved: [...KEEP] } } })],
         },
       ],
     });
