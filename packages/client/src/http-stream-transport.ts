@@ -6,17 +6,15 @@
 
 import { ProtocolError, TimeoutError, TransportError } from "./errors.js";
 import { httpSend } from "./http-send.js";
-import { HttpTransport, OPENING, PAUSING, type HttpPostDone } from "./http-transport.js";
+import { HANDSHAKE, HttpTransport, JOINING, PAUSING, type HttpPostDone } from "./http-transport.js";
 
 /** How long `pause()` waits for the server to end the stream before the transport gives up. */
 export const PAUSE_DEADLINE_MS = 10_000;
 
 export abstract class HttpStreamTransport extends HttpTransport {
-  protected override readonly _stream = true;
-
   override pause(onPaused: () => void): void {
     super.pause(onPaused);
-    if (this._state !== PAUSING) return;
+    if (this._state != PAUSING) return;
     this._timer = setTimeout(() => {
       const cause = new TimeoutError(`the server did not end the stream within ${PAUSE_DEADLINE_MS} ms`);
       this._fail(new TransportError(`Failed to pause ${this.name}: ${cause.message}`, this.name, { cause }));
@@ -31,7 +29,7 @@ export abstract class HttpStreamTransport extends HttpTransport {
 
   /** Joining: the stream is established. */
   protected _opened(): void {
-    if (this._state === OPENING && !this._handshake) this._ready();
+    if (this._state == JOINING) this._ready();
   }
 
   /** Both streaming transports POST as polling does (one in flight). */
@@ -39,11 +37,10 @@ export abstract class HttpStreamTransport extends HttpTransport {
     return httpSend(this._context, { method: "POST", url: this._url(), body, transport: this.name }, done);
   }
 
-  protected override _end(from: string): void {
-    if (this._state !== OPENING) return super._end(from);
-    this._inGet = undefined;
+  protected override _end(): void {
     // Joining, a stream may end before onOpen (the server released it): reopen it. A handshake's may not.
-    if (!this._handshake) this._start();
-    else this._bad(from, new ProtocolError("the stream ended before the open packet"));
+    if (this._state == HANDSHAKE) this._bad(new ProtocolError("stream ended before the open packet"));
+    else if (this._state == JOINING) this._start();
+    else super._end();
   }
 }

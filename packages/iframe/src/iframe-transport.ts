@@ -78,10 +78,10 @@ export class IframeTransport extends HttpStreamTransport {
       if (kind === "o" && !opened) {
         opened = true;
         this._opened();
-      } else if (kind === "d" && opened && typeof data == "string") this._deliver(data, url);
+      } else if (kind === "d" && opened && typeof data == "string") this._deliver(data);
       else if (kind === "e" && opened) {
         release();
-        this._end(url);
+        this._end();
       }
       // a second prelude, anything before the first, a payload that is not text, or an unknown kind
       else fail(new ProtocolError(`unexpected message ${typeof kind == "string" ? kind : typeof kind}`));

@@ -37,11 +37,10 @@ export class JsonpTransport extends HttpTransport {
   }
 
   protected _receive(): () => void {
-    let url = "";
-    return scriptGet(this._context.global, (j) => (url = this._url({ j: "" + j })), this._options.nonce, (settled, payload) => {
+    return scriptGet(this._context.global, (j) => this._url({ j: "" + j }), this._options.nonce, (settled, payload) => {
       if (settled.type == "error") return this._fail(new TransportError("JSONP script failed to load", "jsonp", { cause: settled }));
-      if (typeof payload != "string") return this._bad(url, new ProtocolError("no string passed to ___eio"));
-      if (this._deliver(payload, url)) this._end(url);
+      if (typeof payload != "string") return this._bad(new ProtocolError("no string passed to ___eio"));
+      if (this._deliver(payload)) this._end();
     });
   }
 

@@ -9,9 +9,8 @@ export class PollingTransport extends HttpTransport {
   readonly name = "polling";
 
   protected _receive(): () => void {
-    const url = this._url();
-    return httpSend(this._context, { method: "GET", url, transport: this.name }, (error, body) =>
-      error ? this._fail(error) : this._deliver(body, url) && this._end(url),
+    return httpSend(this._context, { method: "GET", url: this._url(), transport: this.name }, (error, body) =>
+      error ? this._fail(error) : this._deliver(body) && this._end(),
     );
   }
 

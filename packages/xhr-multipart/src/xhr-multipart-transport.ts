@@ -37,7 +37,6 @@ export class XhrMultipartTransport extends HttpStreamTransport {
     const context = this._context;
     const { global } = context;
     const request: HttpRequest = { method: "GET", url: this._url(), transport: this.name };
-    const url = request.url;
     let parser: MultipartParser | undefined;
     this.streams++;
     // Nothing here reports twice or after the abort: the abort and every failure come with the transport's
@@ -48,8 +47,8 @@ export class XhrMultipartTransport extends HttpStreamTransport {
     const read = (contentType: string | null, text: string, ended: boolean): void => {
       try {
         parser ??= multipartParser(contentType);
-        if (parser.push(text).every((part) => this._deliver(part, url)) && ended) {
-          if (parser.done) this._end(url);
+        if (parser.push(text).every((part) => this._deliver(part)) && ended) {
+          if (parser.done) this._end();
           else fail(0, "", new ProtocolError("cut: no closing boundary"));
         }
       } catch (cause) {
@@ -59,7 +58,7 @@ export class XhrMultipartTransport extends HttpStreamTransport {
     if (this.reader == "fetch") {
       const controller = new AbortController();
       (async () => {
-        const res = await global.fetch(url, fetchInit(context, request, controller.signal));
+        const res = await global.fetch(request.url, fetchInit(context, request, controller.signal));
         if (res.status != 200) return fail(res.status, await res.text());
         const body = res.body!.getReader();
         const decoder = new global.TextDecoder();
