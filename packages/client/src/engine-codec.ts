@@ -78,19 +78,16 @@ export function encodePayload(packets: EnginePacket[]): string {
 
 /**
  * Split a polling payload into packets. `maxPayload` (characters) rejects oversized payloads before any work.
- * Errors name the packet index and its byte offset in the payload.
+ * Errors name the packet's index in the payload.
  */
 export function decodePayload(payload: string, binaryType?: BinaryType, maxPayload?: number): EnginePacket[] {
   // Without a limit the comparison with undefined is false.
   if (payload.length > maxPayload!) throw new ProtocolError(`Bad Engine.IO payload: ${payload.length} bytes exceed maxPayload ${maxPayload}`);
-  let next = 0;
   return payload.split(SEPARATOR).map((chunk, i) => {
-    const at = next;
-    next += chunk.length + 1;
     try {
       return decodePacket(chunk, binaryType);
     } catch (cause) {
-      throw new ProtocolError(`${(cause as Error).message} (payload packet ${i} at byte ${at})`, { cause });
+      throw new ProtocolError(`${(cause as Error).message} (payload packet ${i})`, { cause });
     }
   });
 }

@@ -110,9 +110,9 @@ describe("limits and errors", () => {
     expect(() => decodePayload(payload + "x", undefined, 100)).toThrow(/101 bytes exceed maxPayload 100/);
   });
 
-  test("payload errors name the packet index and its byte offset", () => {
-    expect(() => decodePayload("4ok\x1e4fine\x1e9bad")).toThrow(/^Bad Engine.IO packet: unknown type "9" \(payload packet 2 at byte 10\)$/);
-    expect(() => decodePayload("4ok\x1ebAQ*D")).toThrow(/invalid base64 character "\*" at byte 3 \(payload packet 1 at byte 4\)/);
+  test("payload errors name the packet index", () => {
+    expect(() => decodePayload("4ok\x1e4fine\x1e9bad")).toThrow(/^Bad Engine.IO packet: unknown type "9" \(payload packet 2\)$/);
+    expect(() => decodePayload("4ok\x1ebAQ*D")).toThrow(/^Bad Engine.IO packet: invalid base64 \(payload packet 1\)$/);
   });
 
 });
