@@ -25,11 +25,8 @@ export {
 export type { SocketPacket, SocketPacketType, SocketDecoderOptions } from "./socket-codec.js";
 export { rankTransports, isRankedDown, DEFAULT_TRANSPORT_ORDER, HEALTHY_SCORE, RETRY_AFTER_MS } from "./ranking.js";
 export type { RankingRow, RankingCandidate, RankingContext } from "./ranking.js";
-export { planFromRanking, upgradesFrom } from "./ranking-plan.js";
-export type { TransportPlan } from "./ranking-plan.js";
 export { createTransportMemory, memoryKey, MEMORY_STORAGE_KEY, MEMORY_TTL_MS, MEMORY_ORIGIN_LIMIT } from "./transport-memory.js";
 export type { TransportMemory, TransportMemoryOptions, TransportOutcome, MemoryRecord, MemoryRecords } from "./transport-memory.js";
-export { probeDeadline, MIN_PROBE_DEADLINE_MS, MAX_PROBE_DEADLINE_MS, DEFAULT_PROBE_DEADLINE_MS } from "./probe-deadline.js";
 export { connect, type ConnectOptions } from "./connect.js";
 export { Manager, type ManagerOptions, type ManagerEvents, type TransportEvent } from "./manager.js";
 export {
@@ -42,18 +39,27 @@ export {
   type DecorateAcknowledgements,
 } from "./socket.js";
 export type { EventsMap, DefaultEventsMap, EventNames, EventParams } from "./emitter.js";
-export { Engine, probeTransports, type EngineOptions, type EngineHandler, type Handshake, type HandshakeFailure } from "./engine.js";
 export {
-  planConnection,
-  sessionProbeDeadline,
+  Engine,
+  probeTransports,
   HANDSHAKE_DEADLINE_MS,
-  MIN_SESSION_PROBE_DEADLINE_MS,
-  type ConnectionPlan,
+  type EngineOptions,
+  type EngineHandler,
+  type EngineStrategy,
+  type Handshake,
+  type HandshakeFailure,
   type HandshakeInfo,
   type HandshakeStep,
-  type UpgradeStep,
-  type PlanOptions,
-} from "./plan.js";
-export { TransportStrategy, ranked, type EngineStrategy, type TransportStrategyOptions } from "./transport-strategy.js";
+} from "./engine.js";
+export {
+  ranked,
+  planSteps,
+  probeDeadline,
+  MIN_SESSION_PROBE_DEADLINE_MS,
+  MAX_PROBE_DEADLINE_MS,
+  DEFAULT_PROBE_DEADLINE_MS,
+  type TransportStrategy,
+  type TransportStrategyOptions,
+} from "./transport-strategy.js";
 export { runUpgrades, type UpgradeRecord } from "./upgrade.js";
 export { Backoff } from "./backoff.js";

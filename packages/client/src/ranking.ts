@@ -1,5 +1,5 @@
 // Ranking: orders the candidate transports best first from the static probes, the origin's memory and this
-// session's failures; `planFromRanking` turns the rows into a connection plan. Pure: same input (with `now`),
+// session's failures; `planSteps` (transport-strategy.ts) turns the rows into a connection plan. Pure: same input (with `now`),
 // same output. The memory is what `TransportMemory.get()` returns: valid records younger than the TTL.
 // @see ../../../../shared/DESIGN.md "Probing and ranking (the heart of the product)"
 //

@@ -1,86 +1,113 @@
 // The ranking strategy (opt-in: `connect(url, { transports, strategy: ranked })`, on in the `omnio` preset): ranks
 // a Manager's transports (static probes + what this origin's memory says + how often each died during this
-// Manager's life), plans each session's handshake and upgrades (plan.ts, upgrade.ts), and takes the outcomes
-// back into memory. Without it a session tries the supported transports in the user's order and never upgrades.
-// @see ./ranking.ts (rules), ./plan.ts (rows → plan), ../../../../shared/DESIGN.md "Probing and ranking"
+// Manager's life), plans each session's handshake and upgrades with their deadlines, runs the upgrades
+// (upgrade.ts) and takes the outcomes back into memory. Without it a session tries the supported transports in
+// the user's order and never upgrades.
+// @see ./ranking.ts (rules), ../../../../shared/DESIGN.md "Probing and ranking"
+//
+// The plan, from the ranking rows (best first):
+// - Handshake: the best-ranked transport that worked last time on this origin (when it can open a session),
+//   then the "dependable" ones — can handshake, neither duplex nor streaming (polling, jsonp) — in rank order,
+//   then the half-duplex streaming ones (plain HTTP responses pass where an Upgrade may not), then the duplex ones
+//   (a websocket-only server still gets a session), each in rank order. Cross-origin without CORS, polling is
+//   unsupported or ranked down, so jsonp comes first by rank alone.
+// - Upgrades, once the session is open: the healthy transports ranked above the one that opened it and offered by
+//   the server, best first, probed one at a time; a ranked-down transport is not probed until its penalty expires.
+// - Deadlines: every upgrade probe, and a direct handshake on a remembered duplex/streaming transport (falling back
+//   from it is cheap), get `probeDeadline(rtt)` floored at 2 s (or the fixed `probeTimeout`) plus the transport's
+//   `startupMs`: the live RTT for upgrades, the remembered one (the transport's own, else the best-ranked known
+//   one of the origin) for the direct handshake. The other handshakes get HANDSHAKE_DEADLINE_MS.
 
-import type { Engine, EngineStrategy, HandshakeFailure, HandshakeInfo, HandshakeStep } from "./engine.js";
-import { crossOrigin } from "./engine.js";
-import type { ManagerOptions } from "./manager.js";
-import { planConnection, type UpgradeStep } from "./plan.js";
-import { rankTransports, type RankingRow } from "./ranking.js";
-import { runUpgrades } from "./upgrade.js";
+import { crossOrigin, HANDSHAKE_DEADLINE_MS, type EngineStrategy, type HandshakeInfo, type HandshakeStep } from "./engine.js";
+import { HEALTHY_SCORE, rankTransports, type RankingRow } from "./ranking.js";
 import { createTransportMemory, localStorageOf, memoryKey, type TransportMemory, type TransportOutcome } from "./transport-memory.js";
+import { isTime } from "./transport-memory-format.js";
 import type { ProbeResult, TransportFactory, TransportName } from "./transport.js";
-
-export type { EngineStrategy };
+import { runUpgrades } from "./upgrade.js";
 
 export interface TransportStrategyOptions {
-  /** `false`: outcomes are kept in this object only, never in localStorage (`rememberTransport: false`). */
-  rememberTransport?: boolean;
-  probeTimeout?: number;
+  /** The Manager's transports, best first. */
+  readonly transports: readonly TransportFactory[];
+  /** `false`: outcomes are kept in this object only, never in localStorage. */
+  readonly rememberTransport?: boolean;
+  /** A fixed probe deadline (ms) instead of the RTT-derived one. */
+  readonly probeTimeout?: number;
   /** The global object to find `localStorage` and `location` on. */
-  global?: typeof globalThis;
+  readonly global?: typeof globalThis;
   /** Tests: a memory of their own (a fake storage, a fake clock). */
-  memory?: TransportMemory;
+  readonly memory?: TransportMemory;
 }
 
-/** Deaths within one Manager's life after which a transport's memory says "failed" (ranking.ts: 2). */
-const DEATHS_REMEMBERED = 2;
-
-export class TransportStrategy implements EngineStrategy {
+/** What `ranked` returns: the engine's strategy, plus its memory and this Manager's transport deaths. */
+export interface TransportStrategy extends EngineStrategy {
   readonly memory: TransportMemory;
   /** Origin + Engine.IO path: the memory key. */
   readonly key: string;
   /** How many times each transport died while carrying a session of this Manager. Never reset. */
-  readonly sessionFailures: Partial<Record<TransportName, number>> = {};
-  readonly probeTimeout?: number;
-  private readonly _crossOrigin: boolean;
+  readonly sessionFailures: Partial<Record<TransportName, number>>;
+  record(name: TransportName, outcome: TransportOutcome, rttMs?: number): void;
+}
 
-  constructor(
-    base: string,
-    private readonly _transports: readonly TransportFactory[],
-    opts: TransportStrategyOptions = {},
-  ) {
-    const url = new URL(base);
-    const g = opts.global ?? globalThis;
-    this.key = memoryKey(url);
-    this.probeTimeout = opts.probeTimeout;
-    this._crossOrigin = crossOrigin(g, url);
-    // With `remember: false` the memory ignores the storage handed to it.
-    this.memory = opts.memory ?? createTransportMemory({ remember: opts.rememberTransport, storage: localStorageOf(g) });
-  }
+/** Never more: past this, a probe is a hang, whatever the RTT said. */
+export const MAX_PROBE_DEADLINE_MS = 10_000;
+/**
+ * With no measurement: what 5·RTT + 1 s gives for a slow 3G link (RTT ≈ 800 ms), so a first visit on a poor
+ * network does not misjudge a working transport; it is still well under the 20 s connect timeout.
+ */
+export const DEFAULT_PROBE_DEADLINE_MS = 5_000;
+/**
+ * Floor of a session's probe deadlines: 2 s, not the 1 s `probeDeadline` allows. The RTT we have is one warm
+ * request; a probe opens a new connection and wakes cold code on both sides, and on a busy device (two cores
+ * shared with a browser, a throttled tab) that costs hundreds of ms that no RTT shows. The costs are lopsided: a
+ * false "timeout" ranks a working transport down for 10 minutes, a real hang costs 1 s more once.
+ */
+export const MIN_SESSION_PROBE_DEADLINE_MS = 2_000;
 
-  handshake(probes: readonly ProbeResult[]): HandshakeStep[] {
-    // A fresh plan each time: the engine may consume its arrays.
-    return planConnection(this._transports, this.rank(probes), undefined, this).handshake as HandshakeStep[];
-  }
+/**
+ * How long a probe may take for a measured RTT: `min(5·rtt + 1000, 10000)` ms (so at least 1 s), 5000 when
+ * unknown. Five round trips: a WebSocket upgrade on a fresh connection costs TCP (1) + TLS 1.2 (2) + the HTTP
+ * Upgrade (1) + `2probe`/`3probe` (1); the second is headroom for server queueing, GC pauses and jitter around
+ * the (smoothed) RTT. Loopback → 1005 ms; broadband (30 ms) → 1150 ms; 3G (300–600 ms) → 2.5–4 s.
+ * Nonsense (negative, NaN, Infinity) counts as unknown: bad memory must not produce a 0 ms or endless wait.
+ */
+export function probeDeadline(rttMs: number | null | undefined): number {
+  return isTime(rttMs) ? Math.min(MAX_PROBE_DEADLINE_MS, 5 * rttMs + 1000) : DEFAULT_PROBE_DEADLINE_MS;
+}
 
-  opened(engine: Engine, rttMs: number, failed: readonly HandshakeFailure[]): () => void {
-    const info: HandshakeInfo = { transport: engine.transport!.name, upgrades: engine.handshake!.upgrades, rttMs };
-    // Something opened, so the failures before it were the transports', not the server's or the network's.
-    for (const [name, outcome] of failed) this.record(name, outcome);
-    this.record(info.transport as TransportName, "ok", info.rttMs);
-    const steps = planConnection(this._transports, this.rank(engine.probes), info, this).upgrades as UpgradeStep[];
-    return () => runUpgrades(engine, steps, (name, outcome, rttMs) => this.record(name, outcome, rttMs));
+/**
+ * The plan (see the top of this file) from `rows`, the ranking of `transports`: without `session`, the handshake
+ * steps; with it (the session just opened), the upgrade steps.
+ */
+export function planSteps(
+  transports: readonly TransportFactory[],
+  rows: readonly RankingRow[],
+  probeTimeout?: number,
+  session?: HandshakeInfo,
+): HandshakeStep[] {
+  const factory = (r: RankingRow) => transports.find((f) => f.name == r.name)!; // the first of a duplicated name, as ranked
+  const probeStep = (r: RankingRow, rttMs: number | null | undefined): HandshakeStep => {
+    const f = factory(r);
+    // A declared start-up time (a bridge to load) extends the deadline: slow to start is not a hang.
+    return { factory: f, deadlineMs: (probeTimeout || Math.max(MIN_SESSION_PROBE_DEADLINE_MS, probeDeadline(rttMs))) + (f.traits.startupMs || 0) };
+  };
+  const healthy = (r: RankingRow) => r.score >= HEALTHY_SCORE;
+  if (session) {
+    const at = rows.findIndex((r) => r.name == session.transport); // -1: none
+    return rows.filter((r, i) => i < at && healthy(r) && session.upgrades.includes(r.name)).map((r) => probeStep(r, session.rttMs));
   }
-
-  rank(probes: readonly ProbeResult[]): RankingRow[] {
-    return rankTransports(this._transports, byName(this._transports, probes), this.memory.get(this.key), {
-      crossOrigin: this._crossOrigin,
-      sessionFailures: this.sessionFailures,
-    });
-  }
-
-  record(name: TransportName, outcome: TransportOutcome, rttMs?: number): void {
-    this.memory.record(this.key, name, outcome, rttMs);
-  }
-
-  died(name: TransportName): void {
-    const n = (this.sessionFailures[name] = (this.sessionFailures[name] ?? 0) + 1);
-    // Repeated deaths also warn the next page load on this origin, not only this Manager's next reconnect.
-    if (n >= DEATHS_REMEMBERED) this.memory.record(this.key, name, "failed");
-  }
+  /** 0: dependable (neither duplex nor streaming), 1: half-duplex streaming, 2: duplex. */
+  const kind = ({ traits: t }: TransportFactory) => (t.duplex ? 2 : t.streaming ? 1 : 0);
+  const canOpen = rows.filter((r) => r.supported && factory(r).traits.handshake);
+  const remembered = canOpen.find((r) => r.last == "ok" && healthy(r));
+  const order = (r: RankingRow) => (r == remembered ? -1 : kind(factory(r)));
+  // Stable sort: the remembered one first, then each kind in rank order.
+  return canOpen
+    .sort((a, b) => order(a) - order(b))
+    .map((r) =>
+      r == remembered && kind(factory(r))
+        ? probeStep(r, r.rttMs ?? rows.find((o) => o.rttMs != null)?.rttMs)
+        : { factory: factory(r), deadlineMs: HANDSHAKE_DEADLINE_MS },
+    );
 }
 
 /**
@@ -88,11 +115,40 @@ export class TransportStrategy implements EngineStrategy {
  * origin's memory and this Manager's transport deaths rank the transports; the session handshakes on the most
  * dependable (or the remembered best) and upgrades to better ones, each probe with an RTT-derived deadline.
  */
-export const ranked = (uri: string, opts: ManagerOptions): EngineStrategy => new TransportStrategy(uri, opts.transports, opts);
-
-/** Probe results (same order as the transports) keyed by name; the first of a duplicated name counts. */
-function byName(transports: readonly TransportFactory[], probes: readonly ProbeResult[]): Partial<Record<TransportName, ProbeResult>> {
-  const out: Partial<Record<TransportName, ProbeResult>> = {};
-  for (let i = transports.length; i--; ) out[transports[i]!.name] = probes[i]; // backwards: the first one wins
-  return out;
+export function ranked(uri: string, opts: TransportStrategyOptions): TransportStrategy {
+  const { transports, probeTimeout } = opts;
+  const url = new URL(uri);
+  const g = opts.global ?? globalThis;
+  const key = memoryKey(url);
+  const cross = crossOrigin(g, url);
+  // With `remember: false` the memory ignores the storage handed to it.
+  const memory = opts.memory ?? createTransportMemory({ remember: opts.rememberTransport, storage: localStorageOf(g) });
+  const sessionFailures: TransportStrategy["sessionFailures"] = {};
+  const record = (name: TransportName, outcome: TransportOutcome, rttMs?: number) => memory.record(key, name, outcome, rttMs);
+  const rank = (probes: readonly ProbeResult[]) => {
+    const byName: Partial<Record<TransportName, ProbeResult>> = {};
+    for (let i = transports.length; i--; ) byName[transports[i]!.name] = probes[i]; // backwards: the first one wins
+    return rankTransports(transports, byName, memory.get(key), { crossOrigin: cross, sessionFailures });
+  };
+  return {
+    memory,
+    key,
+    sessionFailures,
+    record,
+    rank,
+    // A fresh plan each time: the engine consumes it.
+    handshake: (probes) => planSteps(transports, rank(probes), probeTimeout),
+    opened(engine, rttMs, failed) {
+      // Something opened, so the failures before it were the transports', not the server's or the network's.
+      for (const [name, outcome] of failed) record(name, outcome);
+      const transport = engine.transport!.name;
+      record(transport, "ok", rttMs);
+      const steps = planSteps(transports, rank(engine.probes), probeTimeout, { transport, upgrades: engine.handshake!.upgrades, rttMs });
+      return () => runUpgrades(engine, steps, record);
+    },
+    died(name) {
+      // Two deaths rank it down for this Manager's next reconnect (ranking.ts), and warn the next page load too.
+      if ((sessionFailures[name] = (sessionFailures[name] ?? 0) + 1) > 1) record(name, "failed");
+    },
+  };
 }

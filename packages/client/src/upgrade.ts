@@ -6,7 +6,7 @@
 
 import type { Engine } from "./engine.js";
 import { TimeoutError, TransportError } from "./errors.js";
-import type { UpgradeStep } from "./plan.js";
+import type { HandshakeStep as UpgradeStep } from "./engine.js";
 import type { TransportOutcome } from "./transport-memory.js";
 import type { Transport, TransportName } from "./transport.js";
 

@@ -2,7 +2,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Engine, HANDSHAKE_DEADLINE_MS, type EngineHandler } from "../src/engine.js";
 import { ProtocolError, TimeoutError, TransportError } from "../src/errors.js";
-import { TransportStrategy } from "../src/transport-strategy.js";
+import { ranked } from "../src/transport-strategy.js";
 import { DUPLEX, POLLING, fakeFactory, type FakeFactory } from "./helpers/fake-transport.js";
 
 type Call = [string, ...unknown[]];
@@ -37,7 +37,7 @@ afterEach(() => {
 
 /** An Engine with the ranking strategy (handshake on the dependable transport, then upgrades), nothing stored. */
 function openEngine(transports = [ws, poll], query?: Record<string, string>): Engine {
-  const strategy = new TransportStrategy(BASE, transports, { rememberTransport: false });
+  const strategy = ranked(BASE, { transports, rememberTransport: false });
   const e = new Engine(BASE, { transports, query, strategy }, h);
   e.open();
   return e;

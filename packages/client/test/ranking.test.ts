@@ -1,10 +1,10 @@
 // Ranking, the plan derived from it, and probe deadlines: each rule alone, in combination, and with hostile input.
 import { describe, expect, it } from "vitest";
-import type { ProbeResult, TransportName, TransportTraits } from "../src/transport.js";
+import type { ProbeResult, TransportFactory, TransportName, TransportTraits } from "../src/transport.js";
 import type { MemoryRecord, MemoryRecords } from "../src/transport-memory.js";
 import { DEFAULT_TRANSPORT_ORDER, isRankedDown, rankTransports, type RankingContext, type RankingRow } from "../src/ranking.js";
-import { planFromRanking, upgradesFrom } from "../src/ranking-plan.js";
-import { DEFAULT_PROBE_DEADLINE_MS, probeDeadline } from "../src/probe-deadline.js";
+import { DEFAULT_PROBE_DEADLINE_MS, planSteps, probeDeadline } from "../src/transport-strategy.js";
+import { HANDSHAKE_DEADLINE_MS } from "../src/engine.js";
 
 const T: Record<TransportName, TransportTraits> = {
   websocket: { duplex: true, streaming: false, binary: true, crossOrigin: "none", handshake: true },
@@ -140,7 +140,7 @@ describe("rankTransports: combinations and edge cases", () => {
     const rows = rank(undefined, {}, probesFor(no));
     expect(order(rows)).toEqual(DEFAULT_TRANSPORT_ORDER);
     expect(rows.every((r) => !r.supported && r.score === 0 && r.reason === `no ${r.name}`)).toBe(true);
-    expect(planFromRanking(rows, ALL)).toEqual({ handshake: [], upgrades: [], deadlines: {} });
+    expect(planSteps(ALL as unknown as TransportFactory[], rows)).toEqual([]);
   });
 
   it("ignores memory of transports that aren't candidates and prototype keys", () => {
@@ -174,15 +174,24 @@ describe("rankTransports: combinations and edge cases", () => {
   });
 });
 
-describe("planFromRanking", () => {
-  const plan = (memory?: MemoryRecords, ctx: RankingContext = {}, probes = probesFor(), c = ALL) =>
-    planFromRanking(rank(memory, ctx, probes, c), c);
+describe("the plan from the ranking (planSteps)", () => {
+  /** planSteps reads only names and traits. */
+  const F = (c: typeof ALL) => c as unknown as TransportFactory[];
+  /** Upgrades once the session runs on `current`, the server offering every transport. */
+  const upgradesFrom = (rows: RankingRow[], current: TransportName, c = ALL) =>
+    planSteps(F(c), rows, undefined, { transport: current, upgrades: DEFAULT_TRANSPORT_ORDER, rttMs: 5 }).map((s) => s.factory.name);
+  const plan = (memory?: MemoryRecords, ctx: RankingContext = {}, probes = probesFor(), c = ALL) => {
+    const rows = rank(memory, ctx, probes, c);
+    const steps = planSteps(F(c), rows);
+    const handshake = steps.map((s) => s.factory.name);
+    return { handshake, upgrades: handshake[0] ? upgradesFrom(rows, handshake[0], c) : [], deadlineMs: steps[0]?.deadlineMs };
+  };
 
   it("handshakes on polling, then jsonp, then streaming, then duplex; upgrades to better ones, best first", () => {
     expect(plan()).toEqual({
       handshake: ["polling", "jsonp", "xhr-multipart", "htmlfile", "websocket"],
       upgrades: ["websocket", "flashsocket", "xhr-multipart", "htmlfile"],
-      deadlines: { websocket: 5000, flashsocket: 5000, "xhr-multipart": 5000, htmlfile: 5000 },
+      deadlineMs: HANDSHAKE_DEADLINE_MS,
     });
   });
 
@@ -193,16 +202,21 @@ describe("planFromRanking", () => {
     expect(p.handshake.slice(0, 2)).toEqual(["jsonp", "polling"]);
   });
 
-  it("handshakes directly on the remembered transport, with a deadline from its RTT", () => {
+  it("handshakes directly on the remembered transport, with a deadline from its RTT (at least 2 s)", () => {
     expect(plan({ websocket: mem("ok", MIN, 0, 20), polling: mem("ok", MIN, 0, 30) })).toEqual({
       handshake: ["websocket", "polling", "jsonp", "xhr-multipart", "htmlfile"],
       upgrades: [],
-      deadlines: { websocket: 1100 },
+      deadlineMs: 2000,
     });
-    const p = plan({ "xhr-multipart": mem("ok", MIN, 0, 400) });
-    expect(p.handshake[0]).toBe("xhr-multipart");
-    expect(p.upgrades).toEqual(["websocket", "flashsocket"]);
-    expect(p.deadlines).toEqual({ websocket: 3000, flashsocket: 3000, "xhr-multipart": 3000 });
+    expect(plan({ "xhr-multipart": mem("ok", MIN, 0, 400) })).toEqual({
+      handshake: ["xhr-multipart", "polling", "jsonp", "htmlfile", "websocket"],
+      upgrades: ["websocket", "flashsocket"],
+      deadlineMs: 3000,
+    });
+    // Without an RTT of its own: the best-ranked known one of the origin (websocket's 300 ms).
+    expect(plan({ websocket: mem("timeout", MIN, 1, 300), htmlfile: mem("ok", MIN, 0, null) })).toMatchObject({ handshake: ["htmlfile", "polling", "jsonp", "xhr-multipart", "websocket"], deadlineMs: 2500 });
+    // A remembered dependable transport keeps the handshake deadline.
+    expect(plan({ polling: mem("ok", MIN, 0, 400) })).toMatchObject({ handshake: ["polling", "jsonp", "xhr-multipart", "htmlfile", "websocket"], deadlineMs: HANDSHAKE_DEADLINE_MS });
   });
 
   it("does not handshake directly on a remembered transport that is ranked down this session", () => {
@@ -215,24 +229,22 @@ describe("planFromRanking", () => {
     const p = plan({ websocket: mem("timeout", MIN, 1, 50), htmlfile: mem("buffered", MIN) });
     expect(p.handshake[0]).toBe("polling");
     expect(p.upgrades).toEqual(["flashsocket", "xhr-multipart"]);
-    expect(p.deadlines).toEqual({ flashsocket: 1250, "xhr-multipart": 1250 }); // the origin's RTT (websocket's 50 ms)
   });
 
   it("a single candidate handshakes on itself, with nothing to upgrade to", () => {
-    expect(plan(undefined, {}, probesFor(), cands("websocket"))).toEqual({ handshake: ["websocket"], upgrades: [], deadlines: {} });
+    expect(plan(undefined, {}, probesFor(), cands("websocket"))).toEqual({ handshake: ["websocket"], upgrades: [], deadlineMs: HANDSHAKE_DEADLINE_MS });
   });
 
   it("user order puts polling first: no upgrades (preference is the user's)", () => {
     expect(plan(undefined, {}, probesFor(), cands("polling", "websocket"))).toMatchObject({ handshake: ["polling", "websocket"], upgrades: [] });
   });
 
-  it("skips rows without a factory and transports that cannot open a session", () => {
-    const rows = rank();
-    const p = planFromRanking(rows, cands("flashsocket", "polling"));
-    expect(p).toEqual({ handshake: ["polling"], upgrades: ["flashsocket"], deadlines: { flashsocket: 5000 } });
+  it("a transport that cannot open a session is never handshaken on, but may be upgraded to", () => {
+    const p = plan(undefined, {}, probesFor(), cands("flashsocket", "polling"));
+    expect(p).toMatchObject({ handshake: ["polling"], upgrades: ["flashsocket"] });
   });
 
-  it("upgradesFrom: after falling back to jsonp, better healthy ones above it", () => {
+  it("upgrades after falling back to jsonp: better healthy ones above it", () => {
     const rows = rank({ websocket: mem("failed", MIN) }, {}, probesFor({ flashsocket: "no bridge" }));
     expect(upgradesFrom(rows, "jsonp")).toEqual(["xhr-multipart", "htmlfile", "polling"]);
     expect(upgradesFrom(rows, "xhr-multipart")).toEqual([]);

@@ -3,7 +3,7 @@
 // ranked-down transports not probed, and failures of a fully unreachable server not held against transports.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { Engine, type EngineHandler } from "../src/engine.js";
-import { TransportStrategy } from "../src/transport-strategy.js";
+import { ranked, type TransportStrategy } from "../src/transport-strategy.js";
 import { createTransportMemory, type TransportMemory } from "../src/transport-memory.js";
 import { DUPLEX, POLLING, fakeFactory, type FakeFactory } from "./helpers/fake-transport.js";
 
@@ -22,7 +22,7 @@ beforeEach(() => {
   xm = fakeFactory("xhr-multipart", { ...POLLING, streaming: true });
   poll = fakeFactory("polling", POLLING);
   memory = createTransportMemory({ storage: null });
-  strategy = new TransportStrategy(BASE, [ws, xm, poll], { memory });
+  strategy = ranked(BASE, { transports: [ws, xm, poll], memory });
 });
 afterEach(() => vi.useRealTimers());
 
@@ -123,12 +123,12 @@ describe("memory drives the next connection", () => {
       removeItem: (k: string) => void store.delete(k),
     };
     const global = { localStorage } as unknown as typeof globalThis;
-    const off = new TransportStrategy(BASE, [ws, poll], { rememberTransport: false, global });
+    const off = ranked(BASE, { transports: [ws, poll], rememberTransport: false, global });
     off.record("polling", "ok", 3);
     expect(store.size).toBe(0);
     expect(off.memory.persistent).toBe(false);
     expect(off.memory.get(off.key).polling).toMatchObject({ last: "ok" }); // still known to this Manager
-    const on = new TransportStrategy(BASE, [ws, poll], { global });
+    const on = ranked(BASE, { transports: [ws, poll], global });
     on.record("polling", "ok", 3);
     expect(JSON.parse(store.get("omnio:transports:v1")!).origins[0].key).toBe(BASE);
   });
