@@ -13,6 +13,9 @@ import type { Transport, TransportName } from "./transport.js";
 /** Where an upgrade's outcome goes (the strategy's memory); `rttMs` on success. */
 export type UpgradeRecord = (name: TransportName, outcome: TransportOutcome, rttMs?: number) => void;
 
+/** The messages' prefix; the events and TransportError's `transport` name the candidate. */
+const UPGRADE = "upgrade: ";
+
 /** Try `steps` in order on the open `engine` until one switches. */
 export function runUpgrades(engine: Engine, steps: UpgradeStep[], record: UpgradeRecord): void {
   const step = steps.shift();
@@ -43,7 +46,7 @@ export function runUpgrades(engine: Engine, steps: UpgradeStep[], record: Upgrad
     onOpen: () => live() && t.send([{ type: "ping", data: "probe" }]),
     onPacket: (p) => {
       if (!live() || pausing) return; // late, or a duplicate 3probe
-      if (p.type !== "pong" || p.data !== "probe") return fail(new TransportError(`${name} upgrade: expected 3probe, got ${p.type}`, name));
+      if (p.type !== "pong" || p.data !== "probe") return fail(new TransportError(`${UPGRADE}expected 3probe, got ${p.type}`, name));
       clearTimeout(timer);
       pausing = engine._pausing = true;
       const old = engine.transport!;
@@ -57,17 +60,18 @@ export function runUpgrades(engine: Engine, steps: UpgradeStep[], record: Upgrad
         engine.transport = t;
         engine._factory = f;
         old.close();
-        engine._h.onEvent("upgrade", { name, previous: old.name });
-        engine._h.onEvent("transport", { name, previous: old.name, reason: "upgrade" });
+        const event = { name, previous: old.name };
+        engine._h.onEvent("upgrade", event);
+        engine._h.onEvent("transport", { ...event, reason: "upgrade" });
         engine._flush();
       };
       if (old.pause) old.pause(swap);
       else swap();
     },
     onDrain() {},
-    onClose: (reason, error) => fail(new TransportError(`${name} upgrade: ${reason}`, name, { cause: error })),
+    onClose: (reason, error) => fail(new TransportError(UPGRADE + reason, name, { cause: error })),
   });
   engine._up = up;
-  const timer = setTimeout(() => fail(new TimeoutError(`${name} upgrade: no 3probe within ${step.deadlineMs} ms`)), step.deadlineMs);
+  const timer = setTimeout(() => fail(new TimeoutError(UPGRADE + "no 3probe")), step.deadlineMs);
   t.open();
 }
