@@ -39,13 +39,13 @@ export function io<L extends EventsMap = DefaultEventsMap, E extends EventsMap =
   url?: string | IoOptions,
   options: IoOptions = {},
 ): Socket<L, E> {
-  if (typeof url === "object") (options = url), (url = undefined);
+  if (typeof url == "object") (options = url), (url = undefined);
   url ??= globalThis.location?.origin;
-  if (!url) throw new OmnioError("io(): no URL given and no page location to default to");
+  if (!url) throw new OmnioError("io(): no URL given");
   const transports = (options.transports ?? defaultTransports).map((t) => {
-    if (typeof t !== "string") return t;
+    if (typeof t != "string") return t;
     const make = transportsByName[t];
-    if (!make) throw new OmnioError(`io(): unknown transport "${t}" (known: ${Object.keys(transportsByName).join(", ")})`);
+    if (!make) throw new OmnioError("io(): unknown transport " + t);
     return make();
   });
   transports.sort((a, b) => rankOf(a) - rankOf(b)); // stable: equal names keep the user's order

@@ -19,7 +19,7 @@ export const transportsByName: Partial<Record<TransportName, () => TransportFact
 };
 
 /**
- * What `io()` uses without a `transports` option: duplex first, then streaming, then polling, JSONP last (used
- * where CORS is missing: the ranking handshakes on polling and keeps JSONP for when polling can't work).
+ * What `io()` uses without a `transports` option, in the order above: duplex first, then streaming, then polling,
+ * JSONP last (used where CORS is missing: the ranking handshakes on polling and keeps JSONP for when polling can't work).
  */
-export const defaultTransports: TransportName[] = ["websocket", "flashsocket", "xhr-multipart", "htmlfile", "polling", "jsonp"];
+export const defaultTransports = Object.keys(transportsByName) as TransportName[];

@@ -15,7 +15,7 @@ describe("io()", () => {
     const s = io("http://a.test", { autoConnect: false });
     sockets.push(s);
     expect(names(s)).toEqual(defaultTransports);
-    expect(defaultTransports[0]).toBe("websocket");
+    expect(defaultTransports).toEqual(["websocket", "flashsocket", "xhr-multipart", "htmlfile", "polling", "jsonp"]);
     for (const name of defaultTransports) expect(transportsByName[name]).toBeTypeOf("function");
   });
 
@@ -27,9 +27,9 @@ describe("io()", () => {
     expect(s.io.opts.transports[2]).toBe(custom);
   });
 
-  it("rejects unknown transport names, listing the known ones", () => {
+  it("rejects unknown transport names, naming the one", () => {
     expect(() => io("http://c.test", { transports: ["carrier-pigeon" as "polling"] })).toThrow(OmnioError);
-    expect(() => io("http://c.test", { transports: ["carrier-pigeon" as "polling"] })).toThrow(`unknown transport "carrier-pigeon" (known: ${Object.keys(transportsByName).join(", ")})`);
+    expect(() => io("http://c.test", { transports: ["carrier-pigeon" as "polling"] })).toThrow("io(): unknown transport carrier-pigeon");
   });
 
   it("defaults the URL to the page's origin, and says so when there is none", () => {
