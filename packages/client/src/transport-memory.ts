@@ -22,17 +22,16 @@ export interface TransportMemory {
   get(originKey: string): MemoryRecords;
   /** Note an outcome; `rttMs` (when finite and ≥ 0) feeds the smoothed RTT. Never throws. */
   record(originKey: string, name: TransportName, outcome: TransportOutcome, rttMs?: number): void;
-  /** Forget one origin, or everything (storage keeps an empty list). */
-  forget(originKey?: string): void;
   /** True while records go to storage and outlive the page. */
   readonly persistent: boolean;
 }
 
 export interface TransportMemoryOptions {
-  /** `undefined`: `globalThis.localStorage` if reachable. `null`: memory only. */
+  /**
+   * Where records outlive the page (`localStorageOf(globalThis)`); none (`rememberTransport: false`, or no
+   * storage here): records live in this object only.
+   */
   storage?: Pick<Storage, "getItem" | "setItem"> | null;
-  /** `false` (the `rememberTransport: false` option): never read or write storage; records live in this object. */
-  remember?: boolean;
   now?: () => number;
   /** Most origins kept; the least recently recorded is evicted. */
   limit?: number;
@@ -69,7 +68,7 @@ export function createTransportMemory(options: TransportMemoryOptions = {}): Tra
   const now = options.now ?? Date.now;
   const limit = options.limit || MEMORY_ORIGIN_LIMIT;
   const ttl = options.ttlMs || MEMORY_TTL_MS;
-  let storage = options.remember === false ? null : options.storage === undefined ? localStorageOf(globalThis) : options.storage;
+  let storage = options.storage;
   let mem: State = [];
 
   /** Current state: storage when it answers (another tab may have written), else what this object holds. */
@@ -80,15 +79,6 @@ export function createTransportMemory(options: TransportMemoryOptions = {}): Tra
       storage = null; // SecurityError, disabled storage: from now on, memory only
     }
     return mem;
-  }
-
-  function save(state: State): void {
-    mem = state;
-    try {
-      storage?.setItem(MEMORY_STORAGE_KEY, JSON.stringify({ origins: state }));
-    } catch {
-      storage = null; // quota exceeded, Safari private mode: keep going in memory with what we have
-    }
   }
 
   function get(originKey: string): MemoryRecords {
@@ -120,10 +110,12 @@ export function createTransportMemory(options: TransportMemoryOptions = {}): Tra
         failures: outcome == "ok" ? 0 : Math.min(MAX_FAILURES, (prev?.failures ?? 0) + 1),
         rttMs: rtt,
       };
-      save([{ key: originKey, transports }, ...mem.filter((o) => o.key !== originKey)].slice(0, limit));
-    },
-    forget(originKey) {
-      save(originKey === undefined ? [] : load().filter((o) => o.key !== originKey));
+      mem = [{ key: originKey, transports }, ...mem.filter((o) => o.key !== originKey)].slice(0, limit);
+      try {
+        storage?.setItem(MEMORY_STORAGE_KEY, JSON.stringify({ origins: mem }));
+      } catch {
+        storage = null; // quota exceeded, Safari private mode: keep going in memory with what we have
+      }
     },
   };
 }

@@ -121,8 +121,7 @@ export function ranked(uri: string, opts: TransportStrategyOptions): TransportSt
   const g = opts.global ?? globalThis;
   const key = memoryKey(url);
   const cross = crossOrigin(g, url);
-  // With `remember: false` the memory ignores the storage handed to it.
-  const memory = opts.memory ?? createTransportMemory({ remember: opts.rememberTransport, storage: localStorageOf(g) });
+  const memory = opts.memory ?? createTransportMemory({ storage: opts.rememberTransport === false ? null : localStorageOf(g) });
   const sessionFailures: TransportStrategy["sessionFailures"] = {};
   const record = (name: TransportName, outcome: TransportOutcome, rttMs?: number) => memory.record(key, name, outcome, rttMs);
   const rank = (probes: readonly ProbeResult[]) => {

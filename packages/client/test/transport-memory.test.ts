@@ -3,6 +3,7 @@
 import { afterEach, describe, expect, it } from "vitest";
 import {
   createTransportMemory,
+  localStorageOf,
   memoryKey,
   MEMORY_STORAGE_KEY,
   MEMORY_TTL_MS,
@@ -94,18 +95,6 @@ describe("transport memory: records", () => {
     memory.record(A, "polling", "meh" as never);
     expect(memory.get(A)).toEqual({});
     expect(make().get(A)).toEqual({});
-  });
-
-  it("forgets one origin or all", () => {
-    const { memory, storage } = setup();
-    memory.record(A, "websocket", "ok");
-    memory.record(B, "websocket", "ok");
-    memory.forget(A);
-    expect(memory.get(A)).toEqual({});
-    expect(memory.get(B).websocket).toBeDefined();
-    memory.forget();
-    expect(memory.get(B)).toEqual({});
-    expect(JSON.parse(storage.data.get(MEMORY_STORAGE_KEY)!)).toEqual({ origins: [] });
   });
 });
 
@@ -208,14 +197,14 @@ describe("transport memory: storage", () => {
   });
 
   it("with storage: null, or when there is no localStorage (Node), records live in the object", () => {
-    for (const memory of [createTransportMemory({ storage: null }), createTransportMemory()]) {
+    for (const memory of [createTransportMemory({ storage: null }), createTransportMemory(), createTransportMemory({ storage: localStorageOf(globalThis) })]) {
       expect(memory.persistent).toBe(false);
       memory.record(A, "polling", "ok", 5);
       expect(memory.get(A).polling).toMatchObject({ last: "ok", rttMs: 5 });
     }
   });
 
-  describe("globalThis.localStorage", () => {
+  describe("localStorageOf(globalThis)", () => {
     afterEach(() => {
       delete (globalThis as { localStorage?: unknown }).localStorage;
     });
@@ -225,7 +214,7 @@ describe("transport memory: storage", () => {
     it("is used when present", () => {
       const storage = new FakeStorage();
       install(() => storage);
-      const memory = createTransportMemory();
+      const memory = createTransportMemory({ storage: localStorageOf(globalThis) });
       memory.record(A, "websocket", "ok");
       expect(memory.persistent).toBe(true);
       expect(storage.data.has(MEMORY_STORAGE_KEY)).toBe(true);
@@ -235,25 +224,13 @@ describe("transport memory: storage", () => {
       install(() => {
         throw new DOMException("denied", "SecurityError");
       });
-      expect(createTransportMemory().persistent).toBe(false);
+      expect(localStorageOf(globalThis)).toBe(null);
       install(() => ({ getItem: 1 }));
-      const memory = createTransportMemory();
+      const memory = createTransportMemory({ storage: localStorageOf(globalThis) });
       memory.record(A, "polling", "ok"); // its first call fails: memory only from then on
       expect(memory.persistent).toBe(false);
       expect(memory.get(A).polling).toBeDefined();
     });
-  });
-
-  it("opt-out (remember: false) never touches storage, even to read", () => {
-    const { storage, make } = setup();
-    storage.data.set(MEMORY_STORAGE_KEY, JSON.stringify({ origins: [] }));
-    storage.calls = 0;
-    const memory = make({ remember: false });
-    memory.record(A, "websocket", "ok");
-    memory.get(A);
-    memory.forget();
-    expect(storage.calls).toBe(0);
-    expect(memory.persistent).toBe(false);
   });
 });
 
