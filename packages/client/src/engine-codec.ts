@@ -46,7 +46,7 @@ export function encodePacket(packet: EnginePacket, supportsBinary: boolean): str
   const frame = encodeFrame(packet);
   if (supportsBinary || typeof frame === "string") return frame;
   if (frame instanceof ArrayBuffer || ArrayBuffer.isView(frame)) return "b" + toBase64(view(frame));
-  throw new ProtocolError("Blob on a text transport: convert it to an ArrayBuffer");
+  throw new ProtocolError("Blob: read it into an ArrayBuffer first");
 }
 
 /**
@@ -77,19 +77,11 @@ export function encodePayload(packets: EnginePacket[]): string {
 }
 
 /**
- * Split a polling payload into packets. `maxPayload` (characters) rejects oversized payloads before any work.
- * Errors name the packet's index in the payload.
+ * Split a polling payload into packets; a malformed one throws its ProtocolError. No size limit here: a server
+ * bounds the request body as it reads it (which bounds the payload), and a client gets what the server sent.
  */
-export function decodePayload(payload: string, binaryType?: BinaryType, maxPayload?: number): EnginePacket[] {
-  // Without a limit the comparison with undefined is false.
-  if (payload.length > maxPayload!) throw new ProtocolError(`Bad Engine.IO payload: ${payload.length} bytes exceed maxPayload ${maxPayload}`);
-  return payload.split(SEPARATOR).map((chunk, i) => {
-    try {
-      return decodePacket(chunk, binaryType);
-    } catch (cause) {
-      throw new ProtocolError(`${(cause as Error).message} (payload packet ${i})`, { cause });
-    }
-  });
+export function decodePayload(payload: string, binaryType?: BinaryType): EnginePacket[] {
+  return payload.split(SEPARATOR).map((packet) => decodePacket(packet, binaryType));
 }
 
 /** Hand out received binary as the caller asked: ArrayBuffer (copying only a partial view) or Node Buffer. */

@@ -51,7 +51,7 @@ export const fetchInit = (context: HttpContext, request: HttpRequest, signal: Ab
   method: request.method,
   headers: context.extraHeaders,
   body: request.body,
-  credentials: context.withCredentials ? "include" : "same-origin",
+  credentials: context.withCredentials ? "include" : undefined, // else fetch's default, same-origin
   signal,
 });
 
@@ -85,8 +85,8 @@ export function httpSend(context: HttpContext, request: HttpRequest, done: HttpD
   const { XMLHttpRequest: Xhr, fetch } = context.global;
   if (Xhr) {
     const xhr = new Xhr();
-    // On an error or abort, status is 0.
-    xhr.onload = xhr.onerror = xhr.onabort = () => finish(xhr.status, xhr.responseText);
+    // After load, error, abort or timeout; on all but load, status is 0.
+    xhr.onloadend = () => finish(xhr.status, xhr.responseText);
     abort = xhrSend(context, xhr, request, (cause) => finish(0, "", cause));
   } else {
     const controller = new AbortController();

@@ -16,10 +16,10 @@ export function polling(_options?: PollingTransportOptions): TransportFactory {
     traits: { duplex: false, streaming: false, binary: false, crossOrigin: "cors", handshake: true },
     probe({ global, crossOrigin }) {
       const { XMLHttpRequest: Xhr, fetch } = global as Partial<typeof globalThis>;
-      if (!Xhr) return { supported: !!fetch, reason: fetch ? "fetch" : "no XMLHttpRequest or fetch" };
+      if (!Xhr) return { supported: !!fetch, reason: fetch ? "fetch" : "no XHR or fetch" };
       // A CORS-capable XHR (level 2) has `withCredentials` on its prototype: nothing is constructed just to look.
       const cors = !crossOrigin || "withCredentials" in Xhr.prototype;
-      return { supported: cors, reason: cors ? "XMLHttpRequest" : "cross-origin, XMLHttpRequest without CORS" };
+      return { supported: cors, reason: cors ? "XHR" : "XHR without CORS" };
     },
     create: (context) => new PollingTransport(context),
   };

@@ -6,7 +6,10 @@
 import { HttpTransport, httpSend, type HttpPostDone } from "@omnio/client";
 
 export class PollingTransport extends HttpTransport {
-  readonly name = "polling";
+  // A getter: a class field would cost a constructor
+  get name(): "polling" {
+    return "polling";
+  }
 
   protected _receive(): () => void {
     return httpSend(this._context, { method: "GET", url: this._url(), transport: this.name }, (error, body) =>

@@ -120,7 +120,7 @@ describe.each(["polling", "websocket"] as const)("%s in Chromium ↔ socket.io@4
       ]);
       expect((result.probe as { supported: boolean }).supported).toBe(true);
       expect((result.probe as { reason: string }).reason).toBe(
-        name === "polling" ? "XMLHttpRequest" : "global WebSocket present",
+        name === "polling" ? "XHR" : "global WebSocket present",
       );
       expect(errors).toEqual([]);
     } finally {

@@ -242,14 +242,14 @@ describe("polling probe", () => {
   const probe = polling().probe;
 
   it("XHR same-origin, XHR with CORS cross-origin, fetch only, nothing", () => {
-    expect(probe(env({ XMLHttpRequest: OldXhr as never }))).toEqual({ supported: true, reason: "XMLHttpRequest" });
+    expect(probe(env({ XMLHttpRequest: OldXhr as never }))).toEqual({ supported: true, reason: "XHR" });
     expect(probe(env({ XMLHttpRequest: CorsXhr as never }, true)).supported).toBe(true);
     expect(probe(env({ XMLHttpRequest: OldXhr as never }, true))).toEqual({
       supported: false,
-      reason: "cross-origin, XMLHttpRequest without CORS",
+      reason: "XHR without CORS",
     });
     expect(probe(env({ fetch: globalThis.fetch }, true))).toEqual({ supported: true, reason: "fetch" });
-    expect(probe(env({}))).toEqual({ supported: false, reason: "no XMLHttpRequest or fetch" });
+    expect(probe(env({}))).toEqual({ supported: false, reason: "no XHR or fetch" });
   });
 
   it("declares its traits", () => {

@@ -81,7 +81,8 @@ export abstract class HttpPostTransport implements HttpServerTransport {
   private onBody(req: IncomingMessage, res: ServerResponse, body: string): void {
     let packets: EnginePacket[];
     try {
-      packets = decodePayload(this.readPayload(body, req), "nodebuffer", this.init.maxHttpBufferSize);
+      // (no size limit to pass: tooLarge() already bounded the body by maxHttpBufferSize)
+      packets = decodePayload(this.readPayload(body, req), "nodebuffer");
     } catch (error) {
       rejectRequest(res, new RequestRejection(ErrorCode.BAD_REQUEST, "malformed payload"));
       return this.fail("malformed payload in POST", error instanceof Error ? error : new ProtocolError(String(error)));
