@@ -63,16 +63,18 @@ const SESSION_FAILURE_LIMIT = 2;
 /** How a bad outcome reads; "failed" reads as itself. */
 const VERB: Partial<Record<TransportOutcome, string>> = { timeout: "timed out", buffered: "was buffered by a proxy" };
 
+/** `probes[i]` is `candidates[i]`'s; of a duplicated name, the first candidate counts. */
 export function rankTransports(
   candidates: readonly RankingCandidate[],
-  probes: Partial<Record<TransportName, ProbeResult>>,
+  probes: readonly (ProbeResult | undefined)[],
   memory: MemoryRecords | undefined,
   { crossOrigin, sessionFailures, now = Date.now() }: RankingContext = {},
 ): RankingRow[] {
   const unique = candidates.filter((c, i) => candidates.findIndex((d) => d.name === c.name) === i);
   return unique
-    .map(({ name, traits }, i) => {
-      const probe = probes[name];
+    .map((c, i) => {
+      const { name, traits } = c;
+      const probe = probes[candidates.indexOf(c)];
       const supported = probe?.supported;
       const rec = memory?.[name];
       const died = sessionFailures?.[name] ?? 0;

@@ -124,11 +124,7 @@ export function ranked(uri: string, opts: TransportStrategyOptions): TransportSt
   const memory = opts.memory ?? createTransportMemory({ storage: opts.rememberTransport === false ? null : localStorageOf(g) });
   const sessionFailures: TransportStrategy["sessionFailures"] = {};
   const record = (name: TransportName, outcome: TransportOutcome, rttMs?: number) => memory.record(key, name, outcome, rttMs);
-  const rank = (probes: readonly ProbeResult[]) => {
-    const byName: Partial<Record<TransportName, ProbeResult>> = {};
-    for (let i = transports.length; i--; ) byName[transports[i]!.name] = probes[i]; // backwards: the first one wins
-    return rankTransports(transports, byName, memory.get(key), { crossOrigin: cross, sessionFailures });
-  };
+  const rank = (probes: readonly ProbeResult[]) => rankTransports(transports, probes, memory.get(key), { crossOrigin: cross, sessionFailures });
   return {
     memory,
     key,

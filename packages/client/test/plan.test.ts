@@ -15,8 +15,7 @@ const jsonp = fakeFactory("jsonp", { ...POLLING, crossOrigin: "none" });
 const NOW = 1_700_000_000_000;
 
 function rows(list: TransportFactory[], probes: ProbeResult[], memory?: MemoryRecords, failures?: Partial<Record<TransportName, number>>) {
-  const byName = Object.fromEntries(list.map((f, i) => [f.name, probes[i]!]));
-  return rankTransports(list, byName, memory, { now: NOW, sessionFailures: failures });
+  return rankTransports(list, probes, memory, { now: NOW, sessionFailures: failures });
 }
 /** The handshake steps. */
 function plan(list: TransportFactory[], probes: ProbeResult[], memory?: MemoryRecords) {

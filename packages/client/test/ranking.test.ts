@@ -29,7 +29,7 @@ const mem = (last: MemoryRecord["last"], agoMs: number, failures = last === "ok"
 
 const order = (rows: RankingRow[]) => rows.map((r) => r.name);
 const rank = (memory?: MemoryRecords, ctx: RankingContext = {}, probes = probesFor(), c = ALL) =>
-  rankTransports(c, probes, memory, { now: NOW, ...ctx });
+  rankTransports(c, c.map((x) => probes[x.name]), memory, { now: NOW, ...ctx });
 
 describe("rankTransports: rules one by one", () => {
   it("keeps the user's order when nothing is known, scores strictly decreasing", () => {
@@ -161,7 +161,7 @@ describe("rankTransports: combinations and edge cases", () => {
 
   it("without `now`, the current time judges memory's age", () => {
     const recent = { websocket: { ...mem("failed", 0), at: Date.now() - 2 * MIN } };
-    const rows = rankTransports(cands("websocket", "polling"), probesFor(), recent);
+    const rows = rankTransports(cands("websocket", "polling"), [yes("websocket"), yes("polling")], recent);
     expect(rows.at(-1)).toMatchObject({ name: "websocket", reason: "failed 2 min ago on this origin" });
   });
 
