@@ -8,7 +8,7 @@
 // @see https://github.com/socketio/engine.io-protocol#http-long-polling  and  PROTOCOL.md §1, §3–5
 
 import { decodePayload, encodePayload, type EnginePacket } from "./engine-codec.js";
-import { ProtocolError, TransportError } from "./errors.js";
+import { TransportError } from "./errors.js";
 import { cacheBuster } from "./http-send.js";
 import { buildUrl, type Transport, type TransportContext, type TransportName } from "./transport.js";
 
@@ -126,17 +126,16 @@ export abstract class HttpTransport implements Transport {
   /** Decodes one payload and hands its packets to the session; false once the transport is closed. */
   protected _deliver(payload: string): boolean {
     let packets: EnginePacket[];
-    const handshake = this._state == HANDSHAKE;
     try {
       // No maxPayload here: it bounds what the server accepts from us, while a stock server flushes its whole
       // buffer into one response; and the payload is already in memory, so a limit would protect nothing.
       packets = decodePayload(payload);
-      if (handshake && packets[0]!.type != "open") throw new ProtocolError("expected the open packet first");
     } catch (cause) {
       this._bad(cause as Error);
       return false;
     }
-    if (handshake) this._ready();
+    // A handshake's first payload: the session takes the open packet from it (and waits for one).
+    if (this._state == HANDSHAKE) this._ready();
     for (const packet of packets) {
       // The session may close or pause us from inside onPacket: re-check before every delivery.
       if (this._state == CLOSED) return false;
