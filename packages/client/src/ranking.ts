@@ -66,7 +66,7 @@ const VERB: Partial<Record<TransportOutcome, string>> = { timeout: "timed out", 
 /** `probes[i]` is `candidates[i]`'s; of a duplicated name, the first candidate counts. */
 export function rankTransports(
   candidates: readonly RankingCandidate[],
-  probes: readonly (ProbeResult | undefined)[],
+  probes: readonly ProbeResult[],
   memory: MemoryRecords | undefined,
   { crossOrigin, sessionFailures, now = Date.now() }: RankingContext = {},
 ): RankingRow[] {
@@ -74,11 +74,11 @@ export function rankTransports(
   return unique
     .map((c, i) => {
       const { name, traits } = c;
-      const probe = probes[candidates.indexOf(c)];
-      const supported = probe?.supported;
+      const probe = probes[candidates.indexOf(c)]!;
+      const supported = probe.supported;
       const rec = memory?.[name];
       const died = sessionFailures?.[name] ?? 0;
-      let reason = probe ? probe.reason : "not probed";
+      let reason = probe.reason;
       let down = died >= SESSION_FAILURE_LIMIT;
       if (!supported) {
         // listed with the probe's reason, never tried

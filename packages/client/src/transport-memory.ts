@@ -32,10 +32,8 @@ export interface TransportMemoryOptions {
    * storage here): records live in this object only.
    */
   storage?: Pick<Storage, "getItem" | "setItem"> | null;
+  /** Tests: a clock of their own. */
   now?: () => number;
-  /** Most origins kept; the least recently recorded is evicted. */
-  limit?: number;
-  ttlMs?: number;
 }
 
 export const MEMORY_STORAGE_KEY = "omnio:transports:v1";
@@ -46,7 +44,10 @@ export const MEMORY_STORAGE_KEY = "omnio:transports:v1";
  * direct handshake (one probe deadline) before falling back.
  */
 export const MEMORY_TTL_MS = 86_400_000;
-/** A page talks to a handful of Engine.IO endpoints; 20 is generous and keeps the value under ~20 KB. */
+/**
+ * Most origins kept (the least recently recorded is evicted): a page talks to a handful of Engine.IO endpoints;
+ * 20 is generous and keeps the value under ~20 KB.
+ */
 export const MEMORY_ORIGIN_LIMIT = 20;
 /** A record dated this far in the future means the clock moved or the value is forged: ignored. */
 const MAX_CLOCK_SKEW_MS = 60_000;
@@ -66,15 +67,13 @@ export function memoryKey(url: URL | string): string {
 
 export function createTransportMemory(options: TransportMemoryOptions = {}): TransportMemory {
   const now = options.now ?? Date.now;
-  const limit = options.limit || MEMORY_ORIGIN_LIMIT;
-  const ttl = options.ttlMs || MEMORY_TTL_MS;
   let storage = options.storage;
   let mem: State = [];
 
   /** Current state: storage when it answers (another tab may have written), else what this object holds. */
   function load(): State {
     try {
-      if (storage) mem = parseState(storage.getItem(MEMORY_STORAGE_KEY), limit);
+      if (storage) mem = parseState(storage.getItem(MEMORY_STORAGE_KEY), MEMORY_ORIGIN_LIMIT);
     } catch {
       storage = null; // SecurityError, disabled storage: from now on, memory only
     }
@@ -87,7 +86,7 @@ export function createTransportMemory(options: TransportMemoryOptions = {}): Tra
     const t = now();
     for (const name of NAMES) {
       const r = ts?.[name];
-      if (r && t - r.at <= ttl && r.at - t <= MAX_CLOCK_SKEW_MS) out[name] = { ...r };
+      if (r && t - r.at <= MEMORY_TTL_MS && r.at - t <= MAX_CLOCK_SKEW_MS) out[name] = { ...r };
     }
     return out;
   }
@@ -110,7 +109,7 @@ export function createTransportMemory(options: TransportMemoryOptions = {}): Tra
         failures: outcome == "ok" ? 0 : Math.min(MAX_FAILURES, (prev?.failures ?? 0) + 1),
         rttMs: rtt,
       };
-      mem = [{ key: originKey, transports }, ...mem.filter((o) => o.key !== originKey)].slice(0, limit);
+      mem = [{ key: originKey, transports }, ...mem.filter((o) => o.key !== originKey)].slice(0, MEMORY_ORIGIN_LIMIT);
       try {
         storage?.setItem(MEMORY_STORAGE_KEY, JSON.stringify({ origins: mem }));
       } catch {

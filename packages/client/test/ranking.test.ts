@@ -49,13 +49,6 @@ describe("rankTransports: rules one by one", () => {
     ]);
   });
 
-  it("a candidate without a probe result is unsupported ('not probed'), never tried", () => {
-    const probes = probesFor();
-    delete (probes as Partial<typeof probes>).polling;
-    const row = rank(undefined, {}, probes).find((r) => r.name === "polling")!;
-    expect(row).toMatchObject({ supported: false, reason: "not probed", score: 0 });
-  });
-
   it.each([
     ["failed", 2 * MIN, "failed 2 min ago on this origin"],
     ["timeout", 5 * MIN, "timed out 5 min ago on this origin"],

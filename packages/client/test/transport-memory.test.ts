@@ -5,6 +5,7 @@ import {
   createTransportMemory,
   localStorageOf,
   memoryKey,
+  MEMORY_ORIGIN_LIMIT,
   MEMORY_STORAGE_KEY,
   MEMORY_TTL_MS,
   type TransportMemoryOptions,
@@ -110,13 +111,6 @@ describe("transport memory: TTL and clock", () => {
     expect(memory.get(A).websocket).toMatchObject({ failures: 1, rttMs: null });
   });
 
-  it("honours a custom ttlMs", () => {
-    const { memory, clock } = setup({ ttlMs: 1000 });
-    memory.record(A, "polling", "ok");
-    clock.advance(1001);
-    expect(memory.get(A)).toEqual({});
-  });
-
   it("ignores records from the future (clock moved back or forged value)", () => {
     const { memory, clock } = setup();
     memory.record(A, "websocket", "ok");
@@ -148,19 +142,21 @@ describe("transport memory: storage", () => {
     expect(tab2.get(B).jsonp).toBeDefined();
   });
 
-  it("keeps at most `limit` origins, evicting the least recently recorded", () => {
-    const { memory, clock, storage } = setup({ limit: 3 });
-    for (const o of ["o1", "o2", "o3"]) {
+  it("keeps at most MEMORY_ORIGIN_LIMIT (20) origins, evicting the least recently recorded", () => {
+    expect(MEMORY_ORIGIN_LIMIT).toBe(20);
+    const { memory, clock, storage } = setup();
+    const keys = Array.from({ length: 20 }, (_, i) => `o${i + 1}`);
+    for (const o of keys) {
       memory.record(o, "polling", "ok");
       clock.advance(1);
     }
     memory.record("o1", "websocket", "ok"); // o1 is used again: o2 is now the oldest
     clock.advance(1);
-    memory.record("o4", "polling", "ok");
+    memory.record("o21", "polling", "ok");
     expect(memory.get("o2")).toEqual({});
-    for (const o of ["o1", "o3", "o4"]) expect(memory.get(o).polling).toBeDefined();
+    for (const o of ["o1", "o3", "o20", "o21"]) expect(memory.get(o).polling).toBeDefined();
     const stored = JSON.parse(storage.data.get(MEMORY_STORAGE_KEY)!) as { origins: { key: string }[] };
-    expect(stored.origins.map((o) => o.key)).toEqual(["o4", "o1", "o3"]);
+    expect(stored.origins.map((o) => o.key)).toEqual(["o21", "o1", ...keys.slice(2).reverse()]);
   });
 
   it("applies the limit to what it reads, keeping the first (most recently recorded) origins", () => {
@@ -170,9 +166,9 @@ describe("transport memory: storage", () => {
       transports: { polling: { last: "ok", at: T0 - i, failures: 0, rttMs: null } },
     }));
     storage.data.set(MEMORY_STORAGE_KEY, JSON.stringify({ origins }));
-    const memory = make({ limit: 5 });
-    expect(memory.get("o4").polling).toBeDefined();
-    expect(memory.get("o5")).toEqual({});
+    const memory = make();
+    expect(memory.get("o19").polling).toBeDefined();
+    expect(memory.get("o20")).toEqual({});
   });
 
   it("falls back to memory when reading storage throws (sandboxed iframe, disabled storage)", () => {
