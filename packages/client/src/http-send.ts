@@ -41,7 +41,7 @@ export const cacheBuster = (): string => Date.now().toString(36) + (sequence++).
 export function httpError(request: HttpRequest, status: number, body: string, cause?: unknown): TransportError {
   body = body.slice(0, 120);
   const detail = status ? `HTTP ${status} ${body}` : ((cause as Error | undefined)?.message ?? "network error");
-  return new TransportError(`Failed to ${request.method} ${request.url} (${request.transport}): ${detail}`, request.transport, {
+  return new TransportError(`Failed to ${request.method} ${request.url}: ${detail}`, request.transport, {
     cause: status ? ({ status, body } satisfies HttpStatusFailure) : cause,
   });
 }

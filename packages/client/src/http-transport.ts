@@ -76,9 +76,11 @@ export abstract class HttpTransport implements Transport {
     if (!this._inPost) this._flush();
   }
 
-  /** Waits for the pending receive (the server answers or ends it once an upgrade away was probed) and POST. */
+  /**
+   * Waits for the pending receive (the server answers or ends it once an upgrade away was probed) and POST.
+   * Only when open: an upgrade pauses a transport once.
+   */
   pause(onPaused: () => void): void {
-    if (this._state == PAUSED) return onPaused();
     if (this._state != OPEN) return;
     this._state = PAUSING;
     this._onPaused = onPaused;
@@ -160,9 +162,9 @@ export abstract class HttpTransport implements Transport {
     this._context.sink.onClose(reason, error);
   }
 
-  /** What arrived is not what the protocol says. */
+  /** What arrived is not what the protocol says (the cause's message says what). */
   protected _bad(cause: Error): void {
-    this._fail(new TransportError(`Failed to decode (${this.name}): ${cause.message}`, this.name, { cause }), "parse error");
+    this._fail(new TransportError(cause.message, this.name, { cause }), "parse error");
   }
 
   protected _start(): void {

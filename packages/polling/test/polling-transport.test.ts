@@ -164,7 +164,7 @@ describe("polling transport", () => {
     expect(reason).toBe("transport error");
     expect(error).toBeInstanceOf(TransportError);
     expect((error as TransportError).transport).toBe("polling");
-    expect(error!.message).toMatch(new RegExp(`^Failed to GET http://poll\\.test/socket\\.io/\\?.*sid=s1.* \\(polling\\): HTTP ${status} `));
+    expect(error!.message).toMatch(new RegExp(`^Failed to GET http://poll\\.test/socket\\.io/\\?.*sid=s1.*: HTTP ${status} `));
     expect(error!.message).toContain(body);
     expect((error!.cause as HttpStatusFailure).status).toBe(status);
   });
@@ -186,7 +186,7 @@ describe("polling transport", () => {
     transport.open();
     await driver.until(() => !!driver.closed, "close");
     expect(driver.closed!.error).toBeInstanceOf(TransportError);
-    expect(driver.closed!.error!.message).toMatch(/^Failed to GET http:\/\/poll\.test\/socket\.io\/\?EIO=4.*\(polling\): /);
+    expect(driver.closed!.error!.message).toMatch(/^Failed to GET http:\/\/poll\.test\/socket\.io\/\?EIO=4.*: /);
     expect(driver.closed!.error!.cause).toBeInstanceOf(Error);
   });
 

@@ -128,7 +128,7 @@ describe("XhrMultipartTransport (fetch reader, Node)", () => {
     ["HTTP 400 with a JSON error", (_q, res) => res.writeHead(400, { "Content-Type": "application/json" }).end('{"code":0,"message":"Transport unknown"}'), /HTTP 400 \{"code":0,"message":"Transport unknown"\}/],
     ["a body that is not multipart", (_q, res) => res.writeHead(200, { "Content-Type": "text/plain" }).end("0{}"), /not multipart\/mixed with a boundary: text\/plain/],
     ["garbage after a boundary", (_q, res) => (res.writeHead(200, { "Content-Type": `multipart/mixed; boundary=${B}` }), res.write(`--${B}XX`)), /unexpected "XX" after a boundary/],
-    ["an undecodable payload", (_q, res) => (res.writeHead(200, { "Content-Type": `multipart/mixed; boundary=${B}` }), res.write(`--${B}` + part("9nope"))), /Failed to decode \(xhr-multipart\): Bad Engine.IO packet/],
+    ["an undecodable payload", (_q, res) => (res.writeHead(200, { "Content-Type": `multipart/mixed; boundary=${B}` }), res.write(`--${B}` + part("9nope"))), /^Bad Engine.IO packet: unknown type "9"$/],
     ["a dropped connection", (req) => req.socket.destroy(), /Failed to GET/],
   ];
   it.each(broken)("reports %s as one TransportError", async (_name, handler, message) => {
