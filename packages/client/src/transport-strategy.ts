@@ -15,8 +15,8 @@
 //   the server, best first, probed one at a time; a ranked-down transport is not probed until its penalty expires.
 // - Deadlines: every upgrade probe, and a direct handshake on a remembered duplex/streaming transport (falling back
 //   from it is cheap), get `probeDeadline(rtt)` floored at 2 s (or the fixed `probeTimeout`) plus the transport's
-//   `startupMs`: the live RTT for upgrades, the remembered one (the transport's own, else the best-ranked known
-//   one of the origin) for the direct handshake. The other handshakes get HANDSHAKE_DEADLINE_MS.
+//   `startupMs`: the live RTT for upgrades, the remembered one (every "ok" comes with its RTT) for the direct
+//   handshake. The other handshakes get HANDSHAKE_DEADLINE_MS.
 
 import { crossOrigin, HANDSHAKE_DEADLINE_MS, type EngineStrategy, type HandshakeInfo, type HandshakeStep } from "./engine.js";
 import { HEALTHY_SCORE, rankTransports, type RankingRow } from "./ranking.js";
@@ -38,14 +38,10 @@ export interface TransportStrategyOptions {
   readonly memory?: TransportMemory;
 }
 
-/** What `ranked` returns: the engine's strategy, plus its memory and this Manager's transport deaths. */
+/** What `ranked` returns: the engine's strategy, plus this Manager's transport deaths. */
 export interface TransportStrategy extends EngineStrategy {
-  readonly memory: TransportMemory;
-  /** Origin + Engine.IO path: the memory key. */
-  readonly key: string;
   /** How many times each transport died while carrying a session of this Manager. Never reset. */
   readonly sessionFailures: Partial<Record<TransportName, number>>;
-  record(name: TransportName, outcome: TransportOutcome, rttMs?: number): void;
 }
 
 /** Never more: past this, a probe is a hang, whatever the RTT said. */
@@ -105,7 +101,7 @@ export function planSteps(
     .sort((a, b) => order(a) - order(b))
     .map((r) =>
       r == remembered && kind(factory(r))
-        ? probeStep(r, r.rttMs ?? rows.find((o) => o.rttMs != null)?.rttMs)
+        ? probeStep(r, r.rttMs)
         : { factory: factory(r), deadlineMs: HANDSHAKE_DEADLINE_MS },
     );
 }
@@ -126,10 +122,7 @@ export function ranked(uri: string, opts: TransportStrategyOptions): TransportSt
   const record = (name: TransportName, outcome: TransportOutcome, rttMs?: number) => memory.record(key, name, outcome, rttMs);
   const rank = (probes: readonly ProbeResult[]) => rankTransports(transports, probes, memory.get(key), { crossOrigin: cross, sessionFailures });
   return {
-    memory,
-    key,
     sessionFailures,
-    record,
     rank,
     // A fresh plan each time: the engine consumes it.
     handshake: (probes) => planSteps(transports, rank(probes), probeTimeout),

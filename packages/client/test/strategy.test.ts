@@ -8,6 +8,8 @@ import { createTransportMemory, type TransportMemory } from "../src/transport-me
 import { DUPLEX, POLLING, fakeFactory, type FakeFactory } from "./helpers/fake-transport.js";
 
 const BASE = "http://strategy.test/socket.io/";
+/** The memory key: the endpoint (origin + path). */
+const KEY = BASE;
 const quiet = (): EngineHandler => ({ onOpen() {}, onMessage() {}, onClose() {}, onEvent() {} });
 
 let ws: FakeFactory;
@@ -31,7 +33,7 @@ function open(h: EngineHandler = quiet()): Engine {
   e.open();
   return e;
 }
-const last = () => Object.fromEntries(Object.entries(memory.get(strategy.key)).map(([k, r]) => [k, r!.last]));
+const last = () => Object.fromEntries(Object.entries(memory.get(KEY)).map(([k, r]) => [k, r!.last]));
 function answerProbe(f: FakeFactory, i = f.instances.length - 1) {
   const c = f.instances[i]!;
   c.writable = true;
@@ -44,7 +46,7 @@ describe("outcomes", () => {
     const e = open();
     vi.advanceTimersByTime(40);
     poll.instances[0]!.handshake({ upgrades: ["websocket", "xhr-multipart"] });
-    expect(memory.get(strategy.key).polling).toMatchObject({ last: "ok", rttMs: 40 });
+    expect(memory.get(KEY).polling).toMatchObject({ last: "ok", rttMs: 40 });
     answerProbe(ws);
     poll.instances[0]!.pausedCb!();
     expect(e.transport!.name).toBe("websocket");
@@ -92,7 +94,7 @@ describe("outcomes", () => {
 
 describe("memory drives the next connection", () => {
   it("opens directly on the remembered best transport, and falls back to polling at its probe deadline", () => {
-    memory.record(strategy.key, "websocket", "ok", 2);
+    memory.record(KEY, "websocket", "ok", 2);
     const e = open();
     expect(ws.instances).toHaveLength(1);
     expect(poll.instances).toHaveLength(0);
@@ -107,7 +109,7 @@ describe("memory drives the next connection", () => {
   });
 
   it("a remembered stream whose open packet never comes is 'buffered'", () => {
-    memory.record(strategy.key, "xhr-multipart", "ok", 2);
+    memory.record(KEY, "xhr-multipart", "ok", 2);
     open();
     expect(xm.instances).toHaveLength(1);
     vi.advanceTimersByTime(2000);
@@ -124,12 +126,14 @@ describe("memory drives the next connection", () => {
     };
     const global = { localStorage } as unknown as typeof globalThis;
     const off = ranked(BASE, { transports: [ws, poll], rememberTransport: false, global });
-    off.record("polling", "ok", 3);
+    new Engine(BASE, { transports: [ws, poll], strategy: off }, quiet()).open();
+    poll.instances[0]!.handshake();
     expect(store.size).toBe(0);
-    expect(off.memory.persistent).toBe(false);
-    expect(off.memory.get(off.key).polling).toMatchObject({ last: "ok" }); // still known to this Manager
+    const probes = [ws, poll].map(() => ({ supported: true, reason: "fake" }));
+    expect(off.rank(probes).find((r) => r.name === "polling")).toMatchObject({ last: "ok" }); // still known to this Manager
     const on = ranked(BASE, { transports: [ws, poll], global });
-    on.record("polling", "ok", 3);
+    new Engine(BASE, { transports: [ws, poll], strategy: on }, quiet()).open();
+    poll.instances[1]!.handshake();
     expect(JSON.parse(store.get("omnio:transports:v1")!).origins[0].key).toBe(BASE);
   });
 
