@@ -39,14 +39,13 @@ export function encodeFrame({ type, data = "" }: EnginePacket): string | BinaryD
 
 /**
  * Encode one packet for a transport. Binary data goes out raw when `supportsBinary` (WebSocket), otherwise as
- * `b<base64>`. A Blob cannot be read synchronously: text-only transports must convert it to an ArrayBuffer
- * first (the session does); given one here they get a ProtocolError.
+ * `b<base64>`. A Blob cannot be read synchronously, so for a text-only transport the caller reads it into an
+ * ArrayBuffer first (the session does so before any transport without `binary` gets it; a Blob here would
+ * encode as no bytes).
  */
 export function encodePacket(packet: EnginePacket, supportsBinary: boolean): string | BinaryData {
   const frame = encodeFrame(packet);
-  if (supportsBinary || typeof frame === "string") return frame;
-  if (frame instanceof ArrayBuffer || ArrayBuffer.isView(frame)) return "b" + toBase64(view(frame));
-  throw new ProtocolError("Blob: read it into an ArrayBuffer first");
+  return supportsBinary || typeof frame == "string" ? frame : "b" + toBase64(view(frame as ArrayBuffer | ArrayBufferView));
 }
 
 /**

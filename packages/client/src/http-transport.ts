@@ -67,7 +67,7 @@ export abstract class HttpTransport implements Transport {
     }
   }
 
-  /** Throws ProtocolError for packets a text payload cannot carry (a Blob: convert it first). */
+  /** Blobs must have been read into ArrayBuffers (the session does): a text payload cannot carry them. */
   send(packets: EnginePacket[]): void {
     if (this._state < OPEN) return;
     this._enqueue(this._queue, packets);
