@@ -28,11 +28,8 @@ export interface IoOptions extends Omit<ConnectOptions, "transports"> {
   transports?: Array<TransportName | TransportFactory>;
 }
 
-/** omnio's preference order; a name it does not know keeps its place after the known ones. */
-const rankOf = (t: TransportFactory) => {
-  const i = defaultTransports.indexOf(t.name);
-  return i < 0 ? defaultTransports.length : i;
-};
+/** omnio's preference order: `defaultTransports` has every TransportName. */
+const rankOf = (t: TransportFactory) => defaultTransports.indexOf(t.name);
 
 /** Connect to `url` (default: the page's origin); the path is the namespace. */
 export function io<L extends EventsMap = DefaultEventsMap, E extends EventsMap = L>(
