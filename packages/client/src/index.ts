@@ -22,7 +22,7 @@ export {
   CONNECT, DISCONNECT, EVENT, ACK, CONNECT_ERROR, BINARY_EVENT, BINARY_ACK,
   encodeSocketPacket, SocketDecoder, isReservedEvent,
 } from "./socket-codec.js";
-export type { SocketPacket, SocketPacketType, SocketDecoderOptions } from "./socket-codec.js";
+export type { SocketPacket, SocketPacketType } from "./socket-codec.js";
 export { rankTransports, isRankedDown, DEFAULT_TRANSPORT_ORDER, HEALTHY_SCORE, RETRY_AFTER_MS } from "./ranking.js";
 export type { RankingRow, RankingCandidate, RankingContext } from "./ranking.js";
 export { createTransportMemory, memoryKey, MEMORY_STORAGE_KEY, MEMORY_TTL_MS, MEMORY_ORIGIN_LIMIT } from "./transport-memory.js";

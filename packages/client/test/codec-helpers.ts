@@ -43,7 +43,7 @@ export async function transmit(
   packet: SocketPacket,
   supportsBinary: boolean,
   binaryType?: BinaryType,
-  decoder = new SocketDecoder(binaryType ? { binaryType } : {}),
+  decoder = new SocketDecoder(),
 ): Promise<SocketPacket | undefined> {
   let result: SocketPacket | undefined;
   for (let frame of encodeSocketPacket(packet)) {
