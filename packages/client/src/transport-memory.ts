@@ -22,8 +22,6 @@ export interface TransportMemory {
   get(originKey: string): MemoryRecords;
   /** Note an outcome; `rttMs` (when finite and ≥ 0) feeds the smoothed RTT. Never throws. */
   record(originKey: string, name: TransportName, outcome: TransportOutcome, rttMs?: number): void;
-  /** True while records go to storage and outlive the page. */
-  readonly persistent: boolean;
 }
 
 export interface TransportMemoryOptions {
@@ -92,9 +90,6 @@ export function createTransportMemory(options: TransportMemoryOptions = {}): Tra
   }
 
   return {
-    get persistent() {
-      return !!storage;
-    },
     get,
     record(originKey, name, outcome, rttMs) {
       // One huge key could push the stored value past what parseState reads, losing every origin's records.

@@ -122,7 +122,6 @@ describe("transport memory: TTL and clock", () => {
 describe("transport memory: storage", () => {
   it("persists under one versioned key and survives a reload (a new memory on the same storage)", () => {
     const { memory, storage, make } = setup();
-    expect(memory.persistent).toBe(true);
     memory.record(A, "websocket", "ok", 12);
     expect([...storage.data.keys()]).toEqual(["omnio:transports:v1"]);
     expect(JSON.parse(storage.data.get(MEMORY_STORAGE_KEY)!)).toEqual({
@@ -177,7 +176,11 @@ describe("transport memory: storage", () => {
     expect(memory.get(A)).toEqual({});
     memory.record(A, "websocket", "ok");
     expect(memory.get(A).websocket).toMatchObject({ last: "ok" });
-    expect(memory.persistent).toBe(false);
+    storage.failGet = false;
+    const calls = storage.calls;
+    memory.record(A, "polling", "ok"); // memory only from now on
+    expect(storage.calls).toBe(calls);
+    expect(Object.keys(memory.get(A)).sort()).toEqual(["polling", "websocket"]);
   });
 
   it("falls back to memory when writing throws (quota, Safari private mode) and keeps what it knew", () => {
@@ -185,7 +188,6 @@ describe("transport memory: storage", () => {
     memory.record(A, "polling", "ok", 30);
     storage.failSet = true;
     memory.record(A, "websocket", "timeout");
-    expect(memory.persistent).toBe(false);
     expect(Object.keys(memory.get(A)).sort()).toEqual(["polling", "websocket"]);
     storage.failSet = false;
     memory.record(B, "jsonp", "ok"); // no more storage writes once it failed
@@ -194,7 +196,6 @@ describe("transport memory: storage", () => {
 
   it("with storage: null, or when there is no localStorage (Node), records live in the object", () => {
     for (const memory of [createTransportMemory({ storage: null }), createTransportMemory(), createTransportMemory({ storage: localStorageOf(globalThis) })]) {
-      expect(memory.persistent).toBe(false);
       memory.record(A, "polling", "ok", 5);
       expect(memory.get(A).polling).toMatchObject({ last: "ok", rttMs: 5 });
     }
@@ -212,7 +213,6 @@ describe("transport memory: storage", () => {
       install(() => storage);
       const memory = createTransportMemory({ storage: localStorageOf(globalThis) });
       memory.record(A, "websocket", "ok");
-      expect(memory.persistent).toBe(true);
       expect(storage.data.has(MEMORY_STORAGE_KEY)).toBe(true);
     });
 
@@ -224,7 +224,6 @@ describe("transport memory: storage", () => {
       install(() => ({ getItem: 1 }));
       const memory = createTransportMemory({ storage: localStorageOf(globalThis) });
       memory.record(A, "polling", "ok"); // its first call fails: memory only from then on
-      expect(memory.persistent).toBe(false);
       expect(memory.get(A).polling).toBeDefined();
     });
   });
