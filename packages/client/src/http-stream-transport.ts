@@ -16,8 +16,8 @@ export abstract class HttpStreamTransport extends HttpTransport {
     super.pause(onPaused);
     if (this._state != PAUSING) return;
     this._timer = setTimeout(() => {
-      const cause = new TimeoutError(`the server did not end the stream within ${PAUSE_DEADLINE_MS} ms`);
-      this._fail(new TransportError(`Failed to pause ${this.name}: ${cause.message}`, this.name, { cause }));
+      const cause = new TimeoutError(`the stream did not end within ${PAUSE_DEADLINE_MS} ms of pause()`);
+      this._fail(new TransportError(cause.message, this.name, { cause }));
     }, PAUSE_DEADLINE_MS);
   }
 

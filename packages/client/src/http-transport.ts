@@ -36,7 +36,7 @@ export abstract class HttpTransport implements Transport {
   private _ended?: boolean;
   /** Aborts of the receiving request and of the POST in flight (set while one is in flight). */
   protected _inGet?: () => void;
-  private _inPost?: () => void;
+  protected _inPost?: () => void;
   /** Bodies handed to send() while a POST was in flight, posted one after another. */
   private _queue: string[] = [];
   private _onPaused?: () => void;
@@ -91,11 +91,8 @@ export abstract class HttpTransport implements Transport {
     if (this._state == CLOSED) return;
     // Tell the server, as a stock client does, so it frees the session now rather than after pingTimeout; not
     // when paused (the session moved to another transport) nor once a close packet went either way.
-    const tell = this._state >= OPEN && !this._ended;
-    const inPost = this._inPost;
-    this._inPost = undefined;
+    this._closePost(this._state >= OPEN && !this._ended);
     this._stop();
-    this._closePost(tell, inPost);
   }
 
   /** Joining a session: onOpen on a fresh task (never from inside open()), then the first poll. */
@@ -112,11 +109,10 @@ export abstract class HttpTransport implements Transport {
   }
 
   /**
-   * On close(): stop the POST in flight, then (`tell`) POST the close packet, detached: nothing reports back
-   * from it, and the server answers it at once.
+   * On close(), before the requests in flight stop: (`tell`) POST the close packet, detached: nothing reports
+   * back from it, and the server answers it at once.
    */
-  protected _closePost(tell: boolean, inFlight: (() => void) | undefined): void {
-    inFlight?.();
+  protected _closePost(tell: boolean): void {
     if (tell) this._post("1", () => {});
   }
 

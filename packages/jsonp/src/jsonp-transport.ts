@@ -56,7 +56,9 @@ export class JsonpTransport extends HttpTransport {
    * left to finish on its own; then, as a stock client does, one last POST of the close packet frees the session
    * now rather than after pingTimeout. Neither reports; each is removed when it loads, or after LINGER_MS.
    */
-  protected override _closePost(tell: boolean, inFlight: (() => void) | undefined): void {
+  protected override _closePost(tell: boolean): void {
+    const inFlight = this._inPost;
+    this._inPost = undefined; // so that close() does not stop it
     const bye = (): void => void (tell && setTimeout(this._post("1", () => {}), LINGER_MS));
     if (inFlight) {
       this._then = bye;
