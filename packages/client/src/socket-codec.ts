@@ -46,6 +46,9 @@ const PAYLOAD = [
   /^[{"]/, // CONNECT_ERROR: an object or a string
 ];
 
+/** `value` as JSON.stringify sees it: what its toJSON returns, if it has one. */
+const viaToJSON = (value: any, key?: string): any => (typeof value?.toJSON === "function" ? value.toJSON(key) : value);
+
 /**
  * Whether `value` holds binary anywhere, as JSON.stringify will see it (after toJSON). Most packets hold none
  * and are then stringified as given, which is fastest. Too deep (cyclic?) answers yes: extract() then decides.
@@ -57,7 +60,7 @@ function hasBinary(value: any, depth: number): boolean {
     for (const v of value) if (typeof v === "object" && hasBinary(v, depth + 1)) return true;
     return false;
   }
-  if (typeof value?.toJSON === "function") value = value.toJSON();
+  value = viaToJSON(value);
   // for-in over null or a primitive finds nothing to recurse into.
   for (const key in value) if (typeof value[key] === "object" && hasBinary(value[key], depth + 1)) return true;
   return false;
@@ -71,12 +74,17 @@ function hasBinary(value: any, depth: number): boolean {
  */
 function extract(value: any, key: string, frames: unknown[], parents: unknown[]): unknown {
   if (isBinary(value)) return { _placeholder: true, num: frames.push(value) - 2 };
-  if (typeof value?.toJSON === "function") value = value.toJSON(key);
+  value = viaToJSON(value, key);
   if (typeof value !== "object" || !value || parents.includes(value)) return value;
   parents.push(value);
-  // A spread copies an own "__proto__" key as data (assigning it would set the prototype).
-  const copy = Array.isArray(value) ? [...value] : { ...value };
-  for (const k of Object.keys(copy)) copy[k] = extract(copy[k], k, frames, parents);
+  let copy: any;
+  // map(), not a loop over keys: much faster on arrays.
+  if (Array.isArray(value)) copy = value.map((v, i) => extract(v, "" + i, frames, parents));
+  else {
+    // A spread copies an own "__proto__" key as data (assigning it would set the prototype).
+    copy = { ...value };
+    for (const k of Object.keys(copy)) copy[k] = extract(copy[k], k, frames, parents);
+  }
   parents.pop();
   return copy;
 }
@@ -111,12 +119,13 @@ export function encodeSocketPacket(packet: SocketPacket): Array<string | BinaryD
 /**
  * Decodes the frames of one connection in order: `add` returns a packet when it is complete (undefined while
  * a binary packet still waits for attachments). Anything malformed throws ProtocolError; the decoder is then
- * ready for the next packet (a partial binary packet is dropped).
+ * ready for the next packet (a partial binary packet is dropped). Attachments are kept as received: the engine
+ * decoder has already made them what its binaryType asks for.
  */
 export class SocketDecoder {
   /** The binary packet waiting for attachments. */
   private _packet: SocketPacket | undefined;
-  /** Where the attachments still to come go, [container, key], the next one last. */
+  /** Where the attachments still to come go, [container, key], in num order. */
   private _slots!: Array<[Record<string, unknown>, string]>;
 
   get awaitingAttachments(): boolean {
@@ -133,7 +142,7 @@ export class SocketDecoder {
       if (!pending) fail("unexpected binary frame");
       // Attachments arrive in num order. Plain assignment is safe even for a "__proto__" key: JSON.parse made
       // it an own property.
-      const [container, key] = this._slots.pop()!;
+      const [container, key] = this._slots.shift()!;
       container[key] = chunk;
       if (this._slots.length) return undefined;
       this.reset();
@@ -189,7 +198,7 @@ export class SocketDecoder {
     walk(data, 0);
     if (found < count) fail("bad placeholder");
     this._packet = packet;
-    this._slots = slots.reverse();
+    this._slots = slots;
     return undefined;
   }
 }
