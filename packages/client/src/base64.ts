@@ -7,7 +7,7 @@ import { ProtocolError } from "./errors.js";
 
 interface NodeBuffer {
   from(data: ArrayBufferLike, offset: number, length: number): { toString(encoding: "base64"): string };
-  from(data: string, encoding: "base64"): Uint8Array;
+  from(data: string, encoding: "base64"): Uint8Array & { toString(encoding: "base64"): string };
 }
 const nodeBuffer = (): NodeBuffer | undefined => (globalThis as { Buffer?: NodeBuffer }).Buffer;
 
@@ -30,17 +30,18 @@ export function fromBase64(s: string, start = 0): Uint8Array {
   s = s.slice(start);
   const buffer = nodeBuffer();
   let bytes: Uint8Array | undefined;
+  let again: string | undefined;
   try {
-    if (buffer) bytes = buffer.from(s, "base64");
+    if (buffer) again = (bytes = buffer.from(s, "base64")).toString("base64");
     else {
       const binary = atob(s);
+      again = btoa(binary);
       bytes = new Uint8Array(binary.length);
       for (let i = 0; i < bytes.length; i++) bytes[i] = binary.charCodeAt(i);
     }
   } catch {
     // atob throws on characters outside the alphabet
   }
-  const again = bytes && toBase64(bytes);
   if (again != s && again?.replace(/=+$/, "") != s) throw new ProtocolError("Bad Engine.IO packet: invalid base64");
   return bytes!;
 }
