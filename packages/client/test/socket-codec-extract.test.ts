@@ -1,5 +1,5 @@
-// The encoder's binary extraction: binary is replaced by placeholders as JSON.stringify writes the text (a
-// replacer), so the caller's data is never touched and own "__proto__" keys stay properties.
+// The encoder's binary extraction: data holding binary is copied with placeholders in its place, then
+// stringified as it is; the caller's data is never touched and own "__proto__" keys stay properties.
 import { describe, expect, test } from "vitest";
 import { EVENT, SocketDecoder, encodeSocketPacket } from "@omnio/client";
 
@@ -29,5 +29,26 @@ describe("binary extraction", () => {
     expect(Object.getPrototypeOf(obj)).toBe(Object.prototype);
     expect(Object.prototype.hasOwnProperty.call(obj, "__proto__")).toBe(true);
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  test("an object or binary used twice is not a cycle: each use is copied, each binary use is an attachment", () => {
+    const bin = new Uint8Array([1]);
+    const shared = { bin };
+    const frames = encodeSocketPacket({ type: EVENT, nsp: "/", data: ["t", shared, [shared]] });
+    const P = (n: number) => `{"bin":{"_placeholder":true,"num":${n}}}`;
+    expect(frames[0]).toBe(`52-["t",${P(0)},[${P(1)}]]`);
+    expect(frames.slice(1)).toEqual([bin, bin]);
+  });
+
+  test("around binary, undefined, functions and holes are written as JSON.stringify writes them", () => {
+    const list = [undefined, () => 1, , new Uint8Array([1])]; // index 2 is a hole
+    const frames = encodeSocketPacket({ type: EVENT, nsp: "/", data: ["t", list, { a: undefined, f: () => 1, b: 2 }] });
+    expect(frames[0]).toBe(`51-["t",[null,null,null,{"_placeholder":true,"num":0}],{"b":2}]`);
+  });
+
+  test("toJSON gets the key JSON.stringify would pass, array indexes included", () => {
+    const keyed = { toJSON: (key: string) => key };
+    const frames = encodeSocketPacket({ type: EVENT, nsp: "/", data: ["t", { k: keyed }, keyed, new Uint8Array(1)] });
+    expect(frames[0]).toBe(`51-["t",{"k":"k"},"2",{"_placeholder":true,"num":0}]`);
   });
 });

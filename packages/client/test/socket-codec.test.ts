@@ -118,6 +118,11 @@ describe("JSON semantics", () => {
     const withBin: Record<string, unknown> = { b: new Uint8Array(1) };
     withBin.self = withBin;
     expect(() => encodeSocketPacket({ type: EVENT, nsp: "/", data: ["t", withBin] })).toThrow(ProtocolError);
+    try {
+      encodeSocketPacket({ type: EVENT, nsp: "/", data: ["t", [withBin]] });
+    } catch (error) {
+      expect((error as Error).cause).toBeInstanceOf(TypeError); // the copy leaves the cycle for JSON.stringify
+    }
     const cyclicConnect: Record<string, unknown> = {};
     cyclicConnect.me = cyclicConnect;
     expect(() => encodeSocketPacket({ type: CONNECT, nsp: "/", data: cyclicConnect })).toThrow(ProtocolError);
