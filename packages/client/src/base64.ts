@@ -11,13 +11,17 @@ interface NodeBuffer {
 }
 const nodeBuffer = (): NodeBuffer | undefined => (globalThis as { Buffer?: NodeBuffer }).Buffer;
 
-/** Encode bytes as padded standard base64. */
-export function toBase64(bytes: Uint8Array): string {
-  const buffer = nodeBuffer();
-  if (buffer) return buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString("base64");
+/** Encode the bytes of an ArrayBuffer or of a view (only the view's part of its buffer) as padded standard base64. */
+export function toBase64(data: ArrayBuffer | ArrayBufferView): string {
+  // (an ArrayBuffer has no `buffer` and no `byteOffset`: itself, from 0)
+  const { buffer = data as ArrayBuffer, byteOffset = 0, byteLength } = data as ArrayBufferView<ArrayBuffer>;
+  const node = nodeBuffer();
+  // Node: a Buffer over the same memory, no copy
+  if (node) return node.from(buffer, byteOffset, byteLength).toString("base64");
+  const bytes = new Uint8Array(buffer, byteOffset, byteLength);
   let s = "";
   // Chunks keep fromCharCode's argument list far below engines' limits.
-  for (let i = 0; i < bytes.length; i += 8192) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
+  for (let i = 0; i < byteLength; i += 8192) s += String.fromCharCode.apply(null, bytes.subarray(i, i + 8192) as unknown as number[]);
   return btoa(s);
 }
 
@@ -30,18 +34,12 @@ export function fromBase64(s: string, start = 0): Uint8Array {
   s = s.slice(start);
   const buffer = nodeBuffer();
   let bytes: Uint8Array | undefined;
-  let again: string | undefined;
   try {
-    if (buffer) again = (bytes = buffer.from(s, "base64")).toString("base64");
-    else {
-      const binary = atob(s);
-      again = btoa(binary);
-      bytes = new Uint8Array(binary.length);
-      for (let i = 0; i < bytes.length; i++) bytes[i] = binary.charCodeAt(i);
-    }
+    bytes = buffer ? buffer.from(s, "base64") : Uint8Array.from(atob(s), (c) => c.charCodeAt(0));
   } catch {
     // atob throws on characters outside the alphabet
   }
+  const again = bytes && toBase64(bytes);
   if (again != s && again?.replace(/=+$/, "") != s) throw new ProtocolError("Bad Engine.IO packet: invalid base64");
   return bytes!;
 }

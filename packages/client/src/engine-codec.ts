@@ -45,7 +45,7 @@ export function encodeFrame({ type, data = "" }: EnginePacket): string | BinaryD
  */
 export function encodePacket(packet: EnginePacket, supportsBinary: boolean): string | BinaryData {
   const frame = encodeFrame(packet);
-  return supportsBinary || typeof frame == "string" ? frame : "b" + toBase64(view(frame as ArrayBuffer | ArrayBufferView));
+  return supportsBinary || typeof frame == "string" ? frame : "b" + toBase64(frame as ArrayBuffer | ArrayBufferView);
 }
 
 /**
@@ -85,13 +85,10 @@ export function decodePayload(payload: string, binaryType?: BinaryType): EngineP
 
 /** Hand out received binary as the caller asked: ArrayBuffer (copying only a partial view) or Node Buffer. */
 export function toBinary(data: ArrayBuffer | ArrayBufferView, binaryType?: BinaryType): ArrayBuffer | Uint8Array {
-  const { buffer, byteOffset, byteLength } = view(data);
+  // (an ArrayBuffer has no `buffer` and no `byteOffset`: itself, from 0)
+  const { buffer = data as ArrayBuffer, byteOffset = 0, byteLength } = data as ArrayBufferView<ArrayBuffer>;
   if (binaryType === "nodebuffer") {
     return (globalThis as unknown as { Buffer: { from(b: ArrayBufferLike, o: number, l: number): Uint8Array } }).Buffer.from(buffer, byteOffset, byteLength);
   }
   return byteLength < buffer.byteLength ? buffer.slice(byteOffset, byteOffset + byteLength) : buffer;
 }
-
-/** The bytes of an ArrayBuffer or of a view (only the view's part of its buffer; an ArrayBuffer has no `buffer`). */
-const view = (data: ArrayBuffer | ArrayBufferView): Uint8Array<ArrayBuffer> =>
-  new Uint8Array(((data as ArrayBufferView).buffer ?? data) as ArrayBuffer, (data as ArrayBufferView).byteOffset, data.byteLength);

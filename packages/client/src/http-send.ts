@@ -31,8 +31,11 @@ export type HttpContext = Pick<TransportContext, "global" | "withCredentials" | 
 
 let sequence = 0;
 
-/** A short value for the `t` query key, unique per request in this realm (defeats caches that ignore headers). */
-export const cacheBuster = (): string => Date.now().toString(36) + (sequence++).toString(36);
+/**
+ * A short value for the `t` query key, unique per request in this realm (defeats caches that ignore headers):
+ * the time (8 base-36 digits until 2059, so never ambiguous) and a counter.
+ */
+export const cacheBuster = (): string => Date.now().toString(36) + sequence++;
 
 /**
  * The error for a failed request: `status` other than 200 with the start of the body (cause: HttpStatusFailure),
@@ -57,8 +60,9 @@ export const fetchInit = (context: HttpContext, request: HttpRequest, signal: Ab
 
 /**
  * Opens and sends `xhr` (handlers already set); `fail` hears a synchronous throw of open()/send() (bad URL,
- * refused header) on a fresh task, like any other failure, so callers are never re-entered. Returns the abort;
- * callers ignore what the XHR reports once they called it (an abort fires its handlers synchronously).
+ * refused header) in a microtask, like any other failure after the call, so callers are never re-entered (they
+ * ignore it once aborted, as they ignore what the XHR reports then: an abort fires its handlers synchronously).
+ * Returns the abort.
  */
 export function xhrSend(context: HttpContext, xhr: XMLHttpRequest, request: HttpRequest, fail: (cause: unknown) => void): () => void {
   try {
@@ -67,8 +71,7 @@ export function xhrSend(context: HttpContext, xhr: XMLHttpRequest, request: Http
     for (const name in context.extraHeaders) xhr.setRequestHeader(name, context.extraHeaders[name]!);
     xhr.send(request.body);
   } catch (cause) {
-    const timer = setTimeout(() => fail(cause), 0);
-    return () => clearTimeout(timer);
+    queueMicrotask(() => fail(cause));
   }
   return () => xhr.abort();
 }
