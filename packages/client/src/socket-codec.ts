@@ -18,8 +18,6 @@ export interface SocketPacket {
 }
 
 const PREFIX = "Bad Socket.IO packet: ";
-/** Guards against hostile input: a count such as `599999999-` is refused before any JSON is parsed. */
-const MAX_ATTACHMENTS = 1e4;
 /** Beyond this depth data is treated as cyclic; it also keeps our recursion far from the stack limit. */
 const MAX_DEPTH = 1e3;
 /** Type digit, attachment count and `-`, namespace and `,`, ack id; the JSON payload (if any) follows. */
@@ -30,9 +28,8 @@ const fail = (what: string, cause?: unknown): never => {
 };
 
 /** Event names the API itself emits: a user may not emit them, and a peer may not send them. */
-export const isReservedEvent = (name: unknown): boolean =>
-  name === "connect" || name === "connect_error" || name === "disconnect" ||
-  name === "disconnecting" || name === "newListener" || name === "removeListener";
+const RESERVED: unknown[] = ["connect", "connect_error", "disconnect", "disconnecting", "newListener", "removeListener"];
+export const isReservedEvent = (name: unknown): boolean => RESERVED.includes(name);
 
 /**
  * How each type's payload starts (BINARY_EVENT/BINARY_ACK: as EVENT/ACK). Once JSON.parse accepts it, that says
@@ -46,9 +43,6 @@ const PAYLOAD = [
   /^[{"]/, // CONNECT_ERROR: an object or a string
 ];
 
-/** `value` as JSON.stringify sees it: what its toJSON returns, if it has one. */
-const viaToJSON = (value: any, key?: string): any => (typeof value?.toJSON === "function" ? value.toJSON(key) : value);
-
 /**
  * Whether `value` holds binary anywhere, as JSON.stringify will see it (after toJSON). Most packets hold none
  * and are then stringified as given, which is fastest. Too deep (cyclic?) answers yes: extract() then decides.
@@ -60,7 +54,7 @@ function hasBinary(value: any, depth: number): boolean {
     for (const v of value) if (typeof v === "object" && hasBinary(v, depth + 1)) return true;
     return false;
   }
-  value = viaToJSON(value);
+  if (typeof value?.toJSON === "function") value = value.toJSON();
   // for-in over null or a primitive finds nothing to recurse into.
   for (const key in value) if (typeof value[key] === "object" && hasBinary(value[key], depth + 1)) return true;
   return false;
@@ -74,7 +68,7 @@ function hasBinary(value: any, depth: number): boolean {
  */
 function extract(value: any, key: string, frames: unknown[], parents: unknown[]): unknown {
   if (isBinary(value)) return { _placeholder: true, num: frames.push(value) - 2 };
-  value = viaToJSON(value, key);
+  if (typeof value?.toJSON === "function") value = value.toJSON(key);
   if (typeof value !== "object" || !value || parents.includes(value)) return value;
   parents.push(value);
   let copy: any;
@@ -156,7 +150,8 @@ export class SocketDecoder {
     const m = HEADER.exec(chunk) ?? fail("unknown type");
     const type = +m[1] as SocketPacketType;
     const count = +m[2]; // NaN without one
-    if (type > CONNECT_ERROR ? !(count > 0 && count <= MAX_ATTACHMENTS) : m[2]) fail("bad attachment count");
+    // Binary types need 1 to 10,000 attachments (a count such as `599999999-` is refused before any JSON is parsed).
+    if (type > CONNECT_ERROR ? !(count && count <= 1e4) : m[2]) fail("bad attachment count");
     const id = m[4] ? +m[4] : undefined;
     const rule = type > CONNECT_ERROR ? type - 3 : type;
     // EVENT may carry an ack id, ACK must, the others may not.
