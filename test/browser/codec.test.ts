@@ -122,9 +122,10 @@ describe("built codec in Chromium", () => {
       return { mismatches, errors, nativeBase64: typeof (Uint8Array as unknown as { fromBase64?: unknown }).fromBase64 === "function" };
     });
     expect(r.mismatches).toEqual([]);
-    expect(r.errors[0]).toMatch(/^ProtocolError: .*invalid base64 character " " at byte 3/);
-    expect(r.errors[1]).toMatch(/^ProtocolError: .*invalid base64 character "!" at byte 3/);
-    expect(r.errors[2]).toMatch(/^ProtocolError: .*invalid base64 length 1/);
+    // A bad character and a bad length alike: the text is not canonical base64 (the round trip differs).
+    expect(r.errors[0]).toMatch(/^ProtocolError: .*invalid base64$/);
+    expect(r.errors[1]).toMatch(/^ProtocolError: .*invalid base64$/);
+    expect(r.errors[2]).toMatch(/^ProtocolError: .*invalid base64$/);
     expect(r.errors[3]).toMatch(/^ProtocolError: .*unknown type "x"/);
     console.info(`Chromium native Uint8Array.fromBase64: ${r.nativeBase64}`);
     expect(errors).toEqual([]);
