@@ -48,11 +48,13 @@ describe("flashsocket through a Node bridge against @omnio/server", () => {
       s.emit("hello", "from server", Buffer.from([0, 1, 2, 254, 255]));
     });
     const bridge = new NodeBridge();
-    const socket = client(url, bridge, { policyUrl: `xmlsocket://127.0.0.1:${policyPort}` });
+    // A handed-in bridge is told where its policy is by whoever made it (no option: Ruffle ignores policy files).
+    bridge.loadManualPolicyFile(`xmlsocket://127.0.0.1:${policyPort}`);
+    const socket = client(url, bridge);
     const hello = waitFor<[string, ArrayBuffer]>(socket as never, "hello", 10_000);
     await next(socket, "connect");
     expect(socket.io.transport).toBe("flashsocket");
-    expect(bridge.calls.slice(0, 3).map((c) => c[0])).toEqual(["setCallerUrl", "loadManualPolicyFile", "create"]);
+    expect(bridge.calls.slice(0, 3).map((c) => c[0])).toEqual(["loadManualPolicyFile", "setCallerUrl", "create"]);
     expect(bridge.policyChecks).toHaveLength(1);
     expect(bridge.policyChecks[0]).toMatchObject({ port: policyPort, granted: true });
     expect(bridge.policyChecks[0]!.policy).toBe(

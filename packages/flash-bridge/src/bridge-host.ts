@@ -17,7 +17,10 @@ export interface BridgeSocket {
   fail(error: TransportError): void;
 }
 
-export interface BridgeHost {
+/** The page's host for one `jsObject`: also the callbacks object the bridge calls, installed at `window[jsObject]`. */
+export interface BridgeHost extends FlashBridgeCallbacks {
+  /** What it was made for (the handed-in bridge or the SWF's URL): another wants the name → a clash. */
+  key: unknown;
   /** The bridge's last `__error`, decoded, for error messages. */
   lastError?: string;
   /** Registers a socket; returns its id on the bridge. */
@@ -25,10 +28,6 @@ export interface BridgeHost {
   /** The last socket out tears the bridge down. */
   remove(id: number): void;
 }
-
-type Host = BridgeHost & { key: unknown };
-/** `host`: ours (a name inside our own global, which the bridge's callbacks never use). */
-type Installed = FlashBridgeCallbacks & { host?: Host };
 
 export const NAME = "flashsocket";
 
@@ -38,13 +37,13 @@ export const flashError = (what: string, cause?: unknown, last?: string): Transp
 
 /** The page's host for `options.jsObject`, created on first use. Throws on a clash (a TransportError). */
 export function acquireHost({ global, base }: TransportContext, o: FlashBridgeOptions): BridgeHost {
-  const slot = global as unknown as Record<string, Installed | undefined>;
+  const slot = global as unknown as Record<string, BridgeHost | undefined>;
   const name = o.jsObject ?? DEFAULT_JS_OBJECT;
   const swfUrl = o.swfUrl ?? base + "flash/bridge.swf";
   const key = o.bridge ?? swfUrl;
   const existing = slot[name];
   if (existing) {
-    if (existing.host?.key === key) return existing.host;
+    if (existing.key === key) return existing;
     // Another bridge (another SWF or object) or something else entirely answers at this name.
     // (The transport reports it as "flashsocket open failed: …".)
     throw new TransportError(`window.${name} serves another bridge`, NAME);
@@ -79,7 +78,6 @@ export function acquireHost({ global, base }: TransportContext, o: FlashBridgeOp
           // An element without the bridge's methods (or none at all) throws here too.
           const b = o.bridge ?? (global.document.getElementById(elementId) as unknown as FlashBridge);
           b.setCallerUrl(global.location?.href ?? "");
-          if (o.policyUrl) b.loadManualPolicyFile(o.policyUrl);
           bridge = b;
           clearTimeout(deadline);
         }
@@ -96,7 +94,7 @@ export function acquireHost({ global, base }: TransportContext, o: FlashBridgeOp
     if (Array.isArray(events)) for (const event of events) sockets.get(event?.webSocketId)?.event(event);
   };
 
-  const host: Host = {
+  const host: BridgeHost = {
     key,
     add(socket) {
       sockets.set(++lastId, socket);
@@ -105,15 +103,14 @@ export function acquireHost({ global, base }: TransportContext, o: FlashBridgeOp
       return lastId;
     },
     remove(id) {
-      if (!sockets.delete(id) || sockets.size) return;
+      // (Each socket removes itself once.)
+      sockets.delete(id);
+      if (sockets.size) return;
       clearTimeout(tick);
       clearTimeout(deadline);
       unembed?.();
       delete slot[name];
     },
-  };
-
-  const callbacks: Installed = {
     __onFlashInitialized() {
       initialized = true;
       schedule();
@@ -127,13 +124,12 @@ export function acquireHost({ global, base }: TransportContext, o: FlashBridgeOp
     __error(message) {
       host.lastError = decodeURIComponent(message);
     },
-    host,
   };
   // Embedding first: if it throws, nothing is left installed. The SWF calls back on a later task at the soonest.
   if (!o.bridge) unembed = embedSwf(global, elementId, name, swfUrl, o, base, (cause) => fail("cannot load Ruffle", cause));
-  slot[name] = callbacks;
+  slot[name] = host;
   if (o.bridge && o.ready !== false) {
-    callbacks.__onFlashInitialized();
+    host.__onFlashInitialized();
   } else {
     const ms = o.initTimeout ?? 15_000;
     deadline = setTimeout(() => fail("not ready", new TimeoutError(`no __onFlashInitialized within ${ms} ms`)), ms);

@@ -19,7 +19,9 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
   let bridge: FlashBridge | undefined;
   let id = 0;
 
-  const release = (): void => {
+  /** Release everything (the bridge's socket, our place on the host); report once, unless closed on purpose. */
+  const end = (reason?: string, error?: Error): void => {
+    if (state === CLOSED) return;
     state = CLOSED;
     t.writable = false;
     try {
@@ -28,14 +30,7 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
       // The bridge is going away anyway.
     }
     host?.remove(id);
-    host = bridge = undefined;
-  };
-
-  /** Release everything, then report once. */
-  const end = (reason: string, error?: Error): void => {
-    if (state === CLOSED) return;
-    release();
-    sink.onClose(reason, error);
+    if (reason) sink.onClose(reason, error);
   };
 
   const fail = (what: string, cause?: unknown, reason = "transport error"): void =>
@@ -108,7 +103,7 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
         for (const packet of packets) {
           const left = bridge!.send(id, encodeURIComponent(wellFormed(encodePacket(packet, false) as string)));
           // -1: written. Anything else: the bridge kept or refused bytes, which an open socket never does.
-          if (left !== -1) return fail("send refused: bridge returned " + left);
+          if (left !== -1) return fail("send refused: " + left);
         }
       } catch (cause) {
         // encodePacket (a packet text cannot carry), the URI encoding or the bridge: the cause says which.
@@ -122,9 +117,7 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
       });
     },
 
-    close() {
-      if (state !== CLOSED) release();
-    },
+    close: () => end(),
   };
   return t;
 }

@@ -2,7 +2,7 @@
 // demand, or any object with web-socket-js's surface handed in. Nothing runs at import time.
 // @see ../../../../shared/PROTOCOL.md §6
 
-import type { ProbeResult, TransportFactory, TransportTraits } from "@omnio/client";
+import type { ProbeResult, TransportFactory } from "@omnio/client";
 import type { FlashBridge, RuffleSocketProxy } from "./bridge-surface.js";
 import { NAME } from "./bridge-host.js";
 import { createFlashTransport } from "./flash-transport.js";
@@ -24,21 +24,11 @@ export interface FlashBridgeOptions {
    * `<server path>flash/proxy` (served by @omnio/server). `[]`: add none.
    */
   socketProxy?: RuffleSocketProxy[];
-  /** A policy file URL for the bridge to load first (`xmlsocket://host:10843`); Flash Player only. */
-  policyUrl?: string;
   /** Name of the global the bridge calls back into (FlashVars `jsObject`). Default `__omnioFlash`. */
   jsObject?: string;
   /** How long the bridge may take to initialize, ms (Ruffle needs 3–6 s). Default 15000. */
   initTimeout?: number;
 }
-
-const traits: TransportTraits = {
-  duplex: true,
-  streaming: false,
-  binary: false,
-  crossOrigin: "bridge",
-  handshake: true,
-};
 
 const result = (supported: boolean, reason: string): ProbeResult => ({ supported, reason });
 
@@ -47,7 +37,7 @@ export function flashBridge(options: FlashBridgeOptions = {}): TransportFactory 
     name: NAME,
     // Embedding bridge.swf costs a player start (Ruffle: ~1.5–6 s on a busy machine) before the first frame:
     // probe deadlines get this much on top, so the start is not taken for a hang. A handed-in bridge is ready.
-    traits: options.bridge ? traits : { ...traits, startupMs: 6000 },
+    traits: { duplex: true, streaming: false, binary: false, crossOrigin: "bridge", handshake: true, startupMs: options.bridge ? 0 : 6000 },
     probe({ global: g, url }) {
       if (options.bridge) return result(true, "bridge object given");
       if (!g.document) return result(false, "no document");

@@ -6,7 +6,7 @@
 import type { RuffleSocketProxy } from "./bridge-surface.js";
 import type { FlashBridgeOptions } from "./index.js";
 
-type PageGlobal = typeof globalThis & { RufflePlayer?: { config?: { socketProxy?: RuffleSocketProxy[] } } };
+type PageGlobal = typeof globalThis & { RufflePlayer?: { config?: { socketProxy?: RuffleSocketProxy[]; [setting: string]: unknown } } };
 
 export function embedSwf(
   global: PageGlobal,
@@ -46,26 +46,25 @@ export function embedSwf(
     parent.appendChild(element);
   };
 
-  const ruffle = global.RufflePlayer;
-  if (ruffle) {
-    // Ruffle reads its config when it starts a player: add the proxies it lacks (exact host and port match).
-    const list = ((ruffle.config ??= {}).socketProxy ??= []);
-    for (const p of proxies) if (!list.some((q) => q.host === p.host && q.port === p.port)) list.push(p);
-    embed();
-  } else if (o.ruffle) {
+  let ruffle = global.RufflePlayer;
+  if (!ruffle && o.ruffle) {
     const path = o.ruffle.replace(/\/?$/, "/");
-    // Ruffle's settings for a hidden, script-driven bridge. @see PROTOCOL.md §6 "Flash today: Ruffle"
-    // (No splash or unmute overlay settings: nothing of the 1px transparent player is seen anyway.)
-    const config = { allowScriptAccess: true, autoplay: "on", preferredRenderer: "canvas", publicPath: path, socketProxy: proxies };
-    global.RufflePlayer = installed = { config };
+    // Ruffle's settings for a hidden, script-driven bridge (the proxies are added below, as to a page's own Ruffle).
+    // @see PROTOCOL.md §6 "Flash today: Ruffle". No splash or unmute overlay settings: the 1px player is not seen.
+    global.RufflePlayer = ruffle = installed = { config: { allowScriptAccess: true, autoplay: "on", preferredRenderer: "canvas", publicPath: path } };
     script = doc.createElement("script");
     script.src = path + "ruffle.js";
     script.onload = embed;
     script.onerror = (event) => done || onError(event);
     parent.appendChild(script);
-  } else {
-    embed();
   }
+  if (ruffle) {
+    // Ruffle reads its config when it starts a player: add the proxies it lacks (exact host and port match).
+    const list = ((ruffle.config ??= {}).socketProxy ??= []);
+    for (const p of proxies) if (!list.some((q) => q.host === p.host && q.port === p.port)) list.push(p);
+  }
+  // With Ruffle to load, the <embed> waits for it (Ruffle polyfills what it finds when it starts).
+  if (!script) embed();
 
   return () => {
     done = true;
