@@ -10,7 +10,7 @@ import { embedSwf } from "./swf-embed.js";
 
 /** What a socket hears from the host, always on a task of its own. */
 export interface BridgeSocket {
-  /** The bridge is up: create the socket on it (called again on later pulls: once is enough). */
+  /** The bridge is up: create the socket on it (called again on later pulls: once is enough). May throw. */
   ready(bridge: FlashBridge): void;
   event(event: FlashBridgeEvent): void;
   /** The bridge is unusable for good (never initialized, failed to load). */
@@ -81,15 +81,16 @@ export function acquireHost({ global, base }: TransportContext, o: FlashBridgeOp
           bridge = b;
           clearTimeout(deadline);
         }
-        events = bridge?.receiveEvents();
+        if (bridge) {
+          // A bridge whose create() throws is broken for every socket: it fails them all, as here.
+          for (const socket of sockets.values()) socket.ready(bridge);
+          events = bridge.receiveEvents();
+        }
       } catch (cause) {
         fail("threw", cause);
       }
     }
-    for (const socket of sockets.values()) {
-      if (failed) socket.fail(failed);
-      else if (bridge) socket.ready(bridge);
-    }
+    if (failed) for (const socket of sockets.values()) socket.fail(failed);
     // An unknown id (a socket that closed meanwhile, or junk) finds no socket: dropped.
     if (Array.isArray(events)) for (const event of events) sockets.get(event?.webSocketId)?.event(event);
   };

@@ -18,12 +18,13 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
   /** Set once this socket exists on the bridge; cleared when the bridge reported its close. */
   let bridge: FlashBridge | undefined;
   let id = 0;
+  /** A send() not drained yet. */
+  let busy = false;
 
   /** Release everything (the bridge's socket, our place on the host); report once, unless closed on purpose. */
   const end = (reason?: string, error?: Error): void => {
     if (state === CLOSED) return;
     state = CLOSED;
-    t.writable = false;
     try {
       bridge?.close(id);
     } catch {
@@ -40,23 +41,17 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
     ready(b) {
       // Called on every pull (registered sockets only, which are opening or open): create once.
       if (bridge) return;
-      try {
-        // Extra headers as the bridge wants them, `Name: value\r\n` lines; CR/LF dropped, so none can add a header.
-        let headers = "";
-        for (const name in context.extraHeaders) headers += `${name}: ${context.extraHeaders[name]}`.replace(/[\r\n]/g, "") + "\r\n";
-        // The URL from the query of this moment (the sid may arrive after create()).
-        const url = buildUrl(context.base.replace(/^http/, "ws"), { ...context.query(), transport: NAME });
-        b.create(id, url, [], null, 0, headers);
-        bridge = b;
-      } catch (cause) {
-        fail("create() threw", cause);
-      }
+      // Extra headers as the bridge wants them, `Name: value\r\n` lines; CR/LF dropped, so none can add a header.
+      let headers = "";
+      for (const name in context.extraHeaders) headers += `${name}: ${context.extraHeaders[name]}`.replace(/[\r\n]/g, "") + "\r\n";
+      // The URL from the query of this moment (the sid may arrive after create()). A throw fails the bridge (host).
+      b.create(id, buildUrl(context.base.replace(/^http/, "ws"), { ...context.query(), transport: NAME }), [], null, 0, headers);
+      bridge = b;
     },
     // An `error` event is ignored: the bridge follows it with a close that is not clean.
     event({ type, message, code = 1006, reason, wasClean }) {
       if (type === "open" && state === OPENING) {
         state = OPEN;
-        t.writable = true;
         sink.onOpen();
       }
       if (type === "message" && state === OPEN) {
@@ -79,9 +74,11 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
     fail: (error) => end("transport error", error),
   };
 
-  const t: Transport & { writable: boolean } = {
+  const t: Transport = {
     name: NAME,
-    writable: false,
+    get writable() {
+      return state === OPEN && !busy;
+    },
 
     open() {
       if (state !== IDLE) return;
@@ -98,7 +95,7 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
 
     send(packets) {
       if (state !== OPEN) return;
-      t.writable = false;
+      busy = true;
       try {
         for (const packet of packets) {
           const left = bridge!.send(id, encodeURIComponent(wellFormed(encodePacket(packet, false) as string)));
@@ -111,9 +108,8 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
       }
       // Drain after send() returns (a session writing from inside onDrain must not recurse).
       queueMicrotask(() => {
-        if (state !== OPEN || t.writable) return;
-        t.writable = true;
-        sink.onDrain();
+        busy = false;
+        if (state === OPEN) sink.onDrain();
       });
     },
 

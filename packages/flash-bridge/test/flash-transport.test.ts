@@ -161,7 +161,7 @@ describe("FlashSocketTransport", () => {
     const { sink, log } = sinkRecorder();
     flashBridge({ bridge }).create(context(sink)).open();
     await until(() => log.some((l) => l[0] === "close"), DEADLINE, "close");
-    expect((log[0]![2] as Error).message).toMatch(/create\(\) threw: create exploded/);
+    expect((log[0]![2] as Error).message).toMatch(/^flashsocket bridge threw: create exploded/);
 
     const b = await opened();
     const other = sinkRecorder();
