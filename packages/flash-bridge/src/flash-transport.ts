@@ -98,12 +98,13 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
       busy = true;
       try {
         for (const packet of packets) {
-          const left = bridge!.send(id, encodeURIComponent(wellFormed(encodePacket(packet, false) as string)));
+          const left = bridge!.send(id, encodeURIComponent(encodePacket(packet, false) as string));
           // -1: written. Anything else: the bridge kept or refused bytes, which an open socket never does.
           if (left !== -1) return fail("send refused: " + left);
         }
       } catch (cause) {
-        // encodePacket (a packet text cannot carry), the URI encoding or the bridge: the cause says which.
+        // encodePacket (a packet text cannot carry), the URI encoding or the bridge: the cause says which. A lone
+        // surrogate (which URI encoding refuses) only a raw Engine.IO message could hold: Socket.IO's JSON escapes them.
         return fail("send failed", cause);
       }
       // Drain after send() returns (a session writing from inside onDrain must not recurse).
@@ -118,9 +119,3 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
   return t;
 }
 
-/**
- * Lone surrogates become U+FFFD, as WebSocket.send() does: encodeURIComponent would throw on them. Only a raw
- * Engine.IO message can hold one (Socket.IO packets are JSON, which escapes them); where the runtime lacks
- * toWellFormed (before Chrome 111, Safari 16.4, Firefox 119) such a send fails the transport instead.
- */
-const wellFormed = (text: string): string => (text as { toWellFormed?(): string }).toWellFormed?.() ?? text;
