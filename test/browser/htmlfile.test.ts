@@ -442,7 +442,7 @@ describe("htmlfile page origin check", () => {
         async ({ url, ms }) => {
           const w = window as unknown as PageWindow;
           const { connect, iframe } = w.omnio;
-          const socket = connect(url, { transports: [iframe({ loadGrace: 200 })], forceNew: true, reconnection: false });
+          const socket = connect(url, { transports: [iframe()], forceNew: true, reconnection: false });
           const [error] = (await w.next(socket, "connect_error", ms)) as [Error & { errors?: Error[] }];
           await w.until(() => w.leftovers().iframes === 0, ms, "iframe removed");
           return { name: error.name, message: error.message, inner: error.errors?.map((e) => e.message) ?? [] };

@@ -5,56 +5,38 @@
 // @see https://developer.mozilla.org/en-US/docs/Web/HTML/Element/iframe
 //
 // Each stream is one iframe whose document (the stream GET) runs one `<script>` per message: "o" (the prelude
-// ran: the stream is established), "d" (one payload), "e" (the server ended the stream on purpose). Same-origin,
-// the prelude calls a callback we put on the iframe element; cross-origin it posts to us, and a message counts
-// only if its origin is the server's, its source is THIS iframe's window, and it carries this transport's
-// random id and this stream's index: anything else on the page's `message` event is not ours and is left alone.
+// ran), "d" (one payload), "e" (the server ended the stream on purpose). Same-origin, the prelude calls a
+// callback we put on the iframe element; cross-origin it posts to us, and a message counts only if its origin
+// is the server's, its source is THIS iframe's window, and it carries this stream's random id and index:
+// anything else on the page's `message` event is not ours and is left alone.
 // @see https://developer.mozilla.org/en-US/docs/Web/API/Window/postMessage#security_concerns
 //
 // The iframe's `load` event means the document ended, but it is no proof that every message was handled
 // (posted messages and the load event travel separately), so the server marks an intended end in-band ("e"),
 // and `load` without it starts a short grace period after which the stream failed: refused or HTTP error (no
 // prelude ran), or cut mid-way. We then open the next stream (a fresh iframe, `c` + 1) unless pausing or closed.
-// Joining a session (an upgrade probe), onOpen waits for the prelude, so `3probe` has a stream to come on and a
-// buffering proxy shows as a probe that misses its deadline.
 
-import { HttpStreamTransport, ProtocolError, TimeoutError, TransportError, type TransportContext } from "@omnio/client";
+import { HttpStreamTransport, ProtocolError, TimeoutError, httpError } from "@omnio/client";
 
 /** The callback name the server's prelude looks for on `frameElement` (same-origin pages). */
 export const FRAME_CALLBACK = "__omnioHtmlfile";
 
-export interface IframeTransportOptions {
-  /** How long (ms) messages may trail an iframe's `load` event before the stream counts as cut. Default 1 000. */
-  loadGrace?: number;
-}
+/** How long (ms) messages may trail an iframe's `load` event before the stream counts as cut. */
+const LOAD_GRACE_MS = 1000;
 
 export class IframeTransport extends HttpStreamTransport {
   readonly name = "htmlfile";
-  /** Echoed by the server in every message (`n`): 128 random bits, `[0-9_]` as the server accepts. */
-  private readonly _id: string;
   /** Streams opened so far; the next stream's `c`. Tests watch the 128 KiB cycling through it. */
   streams = 0;
-
-  constructor(
-    context: TransportContext,
-    private readonly _options: IframeTransportOptions,
-  ) {
-    super(context);
-    this._id = context.global.crypto.getRandomValues(new Uint32Array(4)).join("_");
-  }
-
-  /** Joining: the stream now, onOpen once its prelude ran (`_opened`). */
-  protected override _join(): void {
-    this._start();
-  }
 
   protected _receive(): () => void {
     const global = this._context.global;
     const pageOrigin = global.location.origin;
     const serverOrigin = new URL(this._context.base).origin;
-    const id = this._id;
+    // Echoed by the server in every message (`n`): 128 random bits, `[0-9_]` as the server accepts.
+    const id = global.crypto.getRandomValues(new Uint32Array(4)).join("_");
     const index = this.streams++;
-    const url = this._url({ o: pageOrigin, n: id, c: "" + index });
+    const request = { method: "GET", url: this._url({ o: pageOrigin, n: id, c: "" + index }), transport: this.name } as const;
     const frame = global.document.createElement("iframe");
     let live = true;
     let opened = false;
@@ -67,24 +49,19 @@ export class IframeTransport extends HttpStreamTransport {
       global.removeEventListener("message", onMessage);
       frame.remove();
     };
-    const fail = (cause: Error): void => {
-      if (!live) return;
-      release();
-      this._fail(new TransportError(`Failed to GET ${url} (htmlfile): ${cause.message}`, this.name, { cause }));
-    };
+    // The failure releases the stream: _fail stops the receiving request, which is `release`.
+    const fail = (cause: Error): void => this._fail(httpError(request, 0, "", cause));
     /** One message from a verified sender, in order. */
     const handle = (kind: unknown, data: unknown): void => {
       if (!live) return;
-      if (kind === "o" && !opened) {
-        opened = true;
-        this._opened();
-      } else if (kind === "d" && opened && typeof data == "string") this._deliver(data);
+      if (kind === "o" && !opened) opened = true;
+      else if (kind === "d" && opened && typeof data == "string") this._deliver(data);
       else if (kind === "e" && opened) {
         release();
         this._end();
       }
       // a second prelude, anything before the first, a payload that is not text, or an unknown kind
-      else fail(new ProtocolError(`unexpected message ${typeof kind == "string" ? kind : typeof kind}`));
+      else fail(new ProtocolError("unexpected message " + (typeof kind == "string" ? kind : typeof kind)));
     };
     const onMessage = (event: MessageEvent): void => {
       const m = event.data as { omnio?: unknown; c?: unknown; k?: unknown; d?: unknown } | null;
@@ -104,14 +81,11 @@ export class IframeTransport extends HttpStreamTransport {
     }
     // A hang before the prelude is the session's deadline to catch (handshake, probe, heartbeat).
     frame.onload = () => {
-      grace ??= setTimeout(
-        () => fail(new TimeoutError(opened ? "cut: no end marker" : "prelude never ran (HTTP error or refused origin?)")),
-        this._options.loadGrace ?? 1000,
-      );
+      grace ??= setTimeout(() => fail(new TimeoutError(opened ? "cut: no end marker" : "prelude never ran")), LOAD_GRACE_MS);
     };
     // `hidden` (display: none) still loads and runs the document; it keeps it out of layout and the a11y tree
     frame.hidden = true;
-    frame.src = url;
+    frame.src = request.url;
     const doc = global.document;
     (doc.body ?? doc.documentElement).appendChild(frame);
     return release;

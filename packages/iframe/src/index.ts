@@ -3,17 +3,20 @@
 // @see ../../../../shared/PROTOCOL.md §5
 
 import type { ProbeEnv, ProbeResult, TransportFactory } from "@omnio/client";
-import { IframeTransport, type IframeTransportOptions } from "./iframe-transport.js";
+import { IframeTransport } from "./iframe-transport.js";
 
-export { FRAME_CALLBACK, IframeTransport, type IframeTransportOptions } from "./iframe-transport.js";
+export { FRAME_CALLBACK, IframeTransport } from "./iframe-transport.js";
 export { PAUSE_DEADLINE_MS } from "@omnio/client";
 
-export function iframe(options: IframeTransportOptions = {}): TransportFactory {
+/** No options (the load grace is fixed at 1 s); the object is there so adding some later does not change the call shape. */
+export type IframeTransportOptions = Record<string, never>;
+
+export function iframe(_options?: IframeTransportOptions): TransportFactory {
   return {
     name: "htmlfile",
     traits: { duplex: false, streaming: true, binary: false, crossOrigin: "postMessage", handshake: true },
     probe: probeIframe,
-    create: (context) => new IframeTransport(context, options),
+    create: (context) => new IframeTransport(context),
   };
 }
 
@@ -26,6 +29,6 @@ export function probeIframe({ global, crossOrigin }: ProbeEnv): ProbeResult {
   // The server is told the page origin (`o`), to post to it or to check the callback's caller; an opaque
   // origin ("null") cannot be the target of its postMessage replies.
   const origin = g.location?.origin;
-  const reason = !g.document || !g.HTMLIFrameElement || !origin ? "not a page (no document or iframes)" : crossOrigin && origin == "null" ? "opaque page origin" : "";
-  return { supported: !reason, reason: reason || (crossOrigin ? "iframes and postMessage (server must allow this origin)" : "same-origin iframes") };
+  const reason = !g.document || !g.HTMLIFrameElement || !origin ? "not a page" : crossOrigin && origin == "null" ? "opaque page origin" : "";
+  return { supported: !reason, reason: reason || (crossOrigin ? "postMessage" : "same-origin") };
 }

@@ -27,7 +27,7 @@ describe("probeIframe", () => {
   it("says why not: not a page (no document, iframes or location), or an opaque page origin cross-origin", () => {
     const cases: Array<[typeof globalThis, boolean, RegExp]> = [
       [{} as typeof globalThis, false, /not a page/],
-      [page({ HTMLIFrameElement: undefined }), false, /no document or iframes/],
+      [page({ HTMLIFrameElement: undefined }), false, /not a page/],
       [page({ location: undefined }), false, /not a page/],
       [page({ location: { origin: "null" } }), true, /opaque page origin/],
     ];
