@@ -36,7 +36,7 @@ export function flashBridge(options: FlashBridgeOptions = {}): TransportFactory 
   return {
     name: NAME,
     // Embedding bridge.swf costs a player start (Ruffle: ~1.5–6 s on a busy machine) before the first frame:
-    // probe deadlines get this much on top, so the start is not taken for a hang. A handed-in bridge is ready.
+    // probe deadlines get this much on top, so the start is not taken for a hang. A handed-in bridge is ready (0).
     traits: { duplex: true, streaming: false, binary: false, crossOrigin: "bridge", handshake: true, startupMs: options.bridge ? 0 : 6000 },
     probe({ global: g, url }) {
       if (options.bridge) return result(true, "bridge object given");
