@@ -2,7 +2,7 @@
 // first request, never by importing this module.
 // @see ../../../../shared/PROTOCOL.md §3
 
-import type { ProbeEnv, ProbeResult, TransportFactory } from "@omnio/client";
+import type { TransportFactory } from "@omnio/client";
 import { JsonpTransport, type JsonpTransportOptions } from "./jsonp-transport.js";
 
 export { JsonpTransport, type JsonpTransportOptions } from "./jsonp-transport.js";
@@ -12,17 +12,14 @@ export function jsonp(options: JsonpTransportOptions = {}): TransportFactory {
   return {
     name: "jsonp",
     traits: { duplex: false, streaming: false, binary: false, crossOrigin: "none", handshake: true },
-    probe: probeJsonp,
-    create: (context) => new JsonpTransport(context, options),
+    /**
+     * Side-effect free. Needs a page (script elements exist) and a `___eio` that is absent or an array: a
+     * page-owned value of another kind is left alone, and JSONP answers could not reach us through it.
+     */
+    probe({ global }) {
+      const supported = Array.isArray(global.HTMLScriptElement && ((global as { ___eio?: unknown }).___eio ?? []));
+      return { supported, reason: supported ? "script" : "no page or ___eio" };
+    },
+    create: (context) => new JsonpTransport(context, options.nonce),
   };
-}
-
-/**
- * Side-effect free. Needs a page (script elements exist; `document` with them) and a `___eio` that is absent or
- * an array: a page-owned value of another kind is left alone, and JSONP answers could not reach us through it.
- */
-export function probeJsonp({ global }: ProbeEnv): ProbeResult {
-  const page = typeof global.HTMLScriptElement == "function";
-  const slots = Array.isArray((global as { ___eio?: unknown }).___eio ?? []);
-  return { supported: page && slots, reason: !page ? "not a page" : slots ? "no CORS needed" : "___eio is not an array" };
 }

@@ -4,83 +4,123 @@
 // Like polling it has no deadlines of its own: the session's handshake deadline and heartbeat catch a hang.
 // @see ../../../../shared/PROTOCOL.md §3
 // @see https://developer.mozilla.org/en-US/docs/Web/HTML/Element/script
+// @see https://developer.mozilla.org/en-US/docs/Web/HTML/Element/form
 
-import { HttpTransport, ProtocolError, TransportError, encodePayload, type EnginePacket, type HttpPostDone, type TransportContext } from "@omnio/client";
-import { formPost } from "./form-post.js";
+import { HttpTransport, TransportError, encodePayload, type EnginePacket, type HttpPostDone, type TransportContext } from "@omnio/client";
 import { escapeNewlines } from "./newline-escape.js";
-import { scriptGet } from "./script-get.js";
-
-/** How long a POST may still take after close() before its iframe is removed (which aborts it). */
-const LINGER_MS = 10_000;
 
 export interface JsonpTransportOptions {
   /** CSP nonce put on every `<script>` (pages whose CSP allows scripts by nonce). */
   nonce?: string;
 }
 
-/** Length of `value` as the form sends it: `d=` + UTF-8, percent-encoded (`application/x-www-form-urlencoded`). */
-const formSize = (value: string): number => String(new URLSearchParams({ d: value })).length;
+/** An index of `___eio`, which is page-global: shared with every other JSONP client on the page (another omnio, engine.io-client). */
+type Slot = ((payload: unknown) => void) | null;
 
 export class JsonpTransport extends HttpTransport {
   readonly name = "jsonp";
   protected override readonly _wire = "polling";
-  /** Where the POST in flight reports: the session, or after close() the close packet's POST. */
-  private _then!: HttpPostDone;
-  /** Form-encoded size of the last queued value, which later packets may join. */
-  private _size!: number;
 
   constructor(
     context: TransportContext,
-    private readonly _options: JsonpTransportOptions = {},
+    private readonly _nonce?: string,
   ) {
     super(context);
   }
 
+  /**
+   * A `<script src>` whose body calls `___eio[j]("<payload>")`. The payload is taken from the callback but
+   * handled at the script's `load` (which fires after it ran), so nothing of ours runs inside the server's script
+   * and a script that ran without calling back is told apart. A slot is claimed by writing a function into a
+   * free (`null` or new) index and freed by writing `null` back once the script settled, even after abort: a late
+   * script may still call it (the probe made sure ___eio is an array if set). The last call wins.
+   */
   protected _receive(): () => void {
-    return scriptGet(this._context.global, (j) => this._url({ j: "" + j }), this._options.nonce, (settled, payload) => {
-      if (settled.type == "error") return this._fail(new TransportError("JSONP script failed to load", "jsonp", { cause: settled }));
-      if (typeof payload != "string") return this._bad(new ProtocolError("no string passed to ___eio"));
-      if (this._deliver(payload)) this._end();
-    });
-  }
-
-  /** POSTs carry a `j` too: it marks them as JSONP (@omnio/server routes by it; its value is not used). */
-  protected _post(value: string, done: HttpPostDone): () => void {
-    this._then = done;
-    // (formPost reports no errors: a failed navigation loads too, and a dead server shows up on the GET side)
-    return formPost(this._context.global.document, this._url({ j: "0" }), value, () => this._then());
+    const global = this._context.global as typeof globalThis & { ___eio?: Slot[] };
+    const slots = (global.___eio ??= []);
+    let j = 0;
+    while (slots[j]) j++;
+    let payload: unknown;
+    slots[j] = (data) => (payload = data);
+    const doc = global.document;
+    const script = doc.createElement("script");
+    // `error`: network error, HTTP error status (a stock server's 400 JSON) or blocked MIME type. Either way the
+    // script settled and will never call again. A script removed by abort is no longer connected: ignored.
+    script.onload = script.onerror = (event) => {
+      slots[j] = null;
+      if (!script.isConnected) return;
+      script.remove();
+      if (typeof payload == "string") this._deliver(payload) && this._end();
+      else this._fail(new TransportError((event as Event).type == "error" ? "script error" : "no ___eio call", "jsonp", { cause: event }));
+    };
+    script.nonce = this._nonce ?? ""; // (an empty nonce is none)
+    script.src = this._url({ j: "" + j });
+    doc.documentElement.append(script);
+    return () => script.remove();
   }
 
   /**
-   * Removing an iframe aborts its POST mid-body (a stock server then errors the session), so a POST in flight is
-   * left to finish on its own; then, as a stock client does, one last POST of the close packet frees the session
-   * now rather than after pingTimeout. Neither reports; each is removed when it loads, or after LINGER_MS.
+   * A hidden `<form method=POST>` with one textarea `d`, submitted into a hidden iframe: cross-origin without
+   * CORS. The iframe's `load` is the only completion signal (a cross-origin answer can't be read, and Chromium
+   * fires `load` for a failed navigation too: a dead server shows up on the GET side), so no error is reported.
+   * A FRESH iframe per POST: the first navigation of a new iframe replaces its initial about:blank entry, while
+   * every further navigation of a reused iframe adds a session-history entry (the Back button would walk through
+   * our POSTs). Removing the iframe ends its navigation: no `load` follows the returned abort.
+   * POSTs carry a `j` too: it marks them as JSONP (@omnio/server routes by it; its value is not used).
+   */
+  protected _post(value: string, done: HttpPostDone): () => void {
+    const doc = this._context.global.document;
+    const iframe = doc.createElement("iframe");
+    const form = doc.createElement("form");
+    const area = doc.createElement("textarea");
+    // The URL is unique (its cache buster), so it names the iframe too: a name may be any string not starting with `_`.
+    iframe.name = form.target = form.action = this._url({ j: "0" });
+    form.hidden = true;
+    form.method = "POST";
+    form.acceptCharset = "UTF-8"; // else a non-UTF-8 page would send `&#NNNN;` for what it can't encode
+    area.name = "d";
+    area.value = value;
+    form.append(area, iframe);
+    doc.documentElement.append(form);
+    // Listen only now: Chromium fires a synchronous `load` for the initial about:blank on insertion. A browser
+    // that fires it late (Firefox) is told apart: a cross-origin answer has no contentDocument, ours is not blank.
+    iframe.onload = () => {
+      if (iframe.contentDocument?.URL != "about:blank") {
+        form.remove();
+        done();
+      }
+    };
+    form.submit();
+    // The iframe lives in the hidden form (hidden iframes still load): removing the form removes both.
+    return () => form.remove();
+  }
+
+  /**
+   * Removing an iframe aborts its POST mid-body (a stock server then errors the session), so close() lets what is
+   * in flight finish and the queue drain behind it, ending with (`tell`, as a stock client does) a POST of the close
+   * packet that frees the session now rather than after pingTimeout. Nothing of it reports to the session; each
+   * POST's iframe is removed when it loads, and whatever is still in flight 10 s after close() is aborted.
    */
   protected override _closePost(tell: boolean): void {
+    if (tell) this.send([{ type: "close" }]);
     const inFlight = this._inPost;
     this._inPost = undefined; // so that close() does not stop it
-    const bye = (): void => void (tell && setTimeout(this._post("1", () => {}), LINGER_MS));
-    if (inFlight) {
-      this._then = bye;
-      setTimeout(inFlight, LINGER_MS);
-    } else bye();
+    // 10 s on, abort what still goes on: this one, or a POST of the queue behind it
+    if (inFlight) setTimeout(() => (this._inPost ?? inFlight)(), 10_000);
   }
 
   /**
-   * Queue packets as form values, each within maxPayload form-encoded (a lone oversized packet goes alone, the
-   * server decides). Packets sent while a POST is in flight join the last queued value when they fit, so a burst
-   * of single sends becomes a few POSTs rather than one iframe each.
+   * Queue the packets of one send() as form values within maxPayload form-encoded (the session batches by raw
+   * size; percent-encoding can triple it): a batch too large is halved until it fits. A lone oversized packet
+   * goes alone: the server decides.
    */
   protected override _enqueue(queue: string[], packets: EnginePacket[]): void {
-    for (const packet of packets) {
-      const value = escapeNewlines(encodePayload([packet]));
-      const size = formSize(value) + 1; // joined: `%1E` instead of a second `d=`
-      // (_size only matters while the queue is not empty, and is reset whenever a value is pushed)
-      if (queue.length && (this._size += size) <= this._context.maxPayload()) queue[queue.length - 1] += "\x1e" + value;
-      else {
-        queue.push(value);
-        this._size = size - 1;
-      }
-    }
+    const value = escapeNewlines(encodePayload(packets));
+    const half = packets.length >> 1;
+    // The body as the form sends it: `d=` + UTF-8, percent-encoded (`application/x-www-form-urlencoded`).
+    if (half && String(new URLSearchParams({ d: value })).length > this._context.maxPayload()) {
+      this._enqueue(queue, packets.slice(0, half));
+      this._enqueue(queue, packets.slice(half));
+    } else queue.push(value);
   }
 }

@@ -3,7 +3,7 @@
 // the server reverses it (stock engine.io does exactly this).
 // @see ../../../../shared/PROTOCOL.md §3
 
-/** LF → `\n`, literal `\n` → `\\n`, in one pass (same output as stock clients' two replaces). */
+/** Literal `\n` → `\\n`, then LF → `\n` (stock clients' two replaces, in the same order). */
 export function escapeNewlines(payload: string): string {
-  return payload.replace(/\\n|\n/g, (match) => (match == "\n" ? "\\n" : "\\\\n"));
+  return payload.replace(/\\n/g, "\\\\n").replace(/\n/g, "\\n");
 }
