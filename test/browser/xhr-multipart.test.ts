@@ -30,7 +30,9 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>omnio xhr-multipart</t
   window.t = {
     log: [],
     open(url, { reader, withPolling = false } = {}) {
-      const transports = [xhrMultipart(reader ? { reader } : {})];
+      // The XHR reader is the fallback where responses have no body stream: hide it from this page to get it.
+      if (reader === "xhr") delete Response.prototype.body;
+      const transports = [xhrMultipart()];
       if (withPolling) transports.push(polling());
       const s = (this.socket = connect(url, { transports, strategy: ranked, reconnectionDelay: 100, reconnectionDelayMax: 500, forceNew: true }));
       for (const e of ["upgrade", "upgradeError", "transport"]) s.io.on(e, (x) => this.log.push({ e, name: x.name, error: x.error && { name: x.error.name, message: x.error.message } }));

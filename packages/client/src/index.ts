@@ -14,7 +14,7 @@ export type {
 export type { BinaryData, EnginePacket, EnginePacketType } from "./engine-codec.js";
 export { httpSend, cacheBuster, httpError, fetchInit, xhrSend, type HttpRequest, type HttpStatusFailure, type HttpDone, type HttpContext } from "./http-send.js";
 export { HttpTransport, type HttpPostDone, type HttpTransportState } from "./http-transport.js";
-export { HttpStreamTransport, PAUSE_DEADLINE_MS } from "./http-stream-transport.js";
+export { HttpStreamTransport } from "./http-stream-transport.js";
 export { encodePacket, decodePacket, encodePayload, decodePayload, isBinary, SEPARATOR } from "./engine-codec.js";
 export { encodeFrame, decodeFrame } from "./engine-codec.js";
 export type { BinaryType } from "./engine-codec.js";

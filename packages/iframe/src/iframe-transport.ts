@@ -7,14 +7,15 @@
 // Each stream is one iframe whose document (the stream GET) runs one `<script>` per message: "o" (the prelude
 // ran), "d" (one payload), "e" (the server ended the stream on purpose). Same-origin, the prelude calls a
 // callback we put on the iframe element; cross-origin it posts to us, and a message counts only if its origin
-// is the server's, its source is THIS iframe's window, and it carries this stream's random id and index:
-// anything else on the page's `message` event is not ours and is left alone.
+// is the server's, its source is THIS iframe's window, and it carries this stream's random id: anything else
+// on the page's `message` event is not ours and is left alone. (The server echoes a stream index `c` too; a
+// fresh id per stream already tells streams apart, so it is not sent: the server takes 0.)
 // @see https://developer.mozilla.org/en-US/docs/Web/API/Window/postMessage#security_concerns
 //
 // The iframe's `load` event means the document ended, but it is no proof that every message was handled
 // (posted messages and the load event travel separately), so the server marks an intended end in-band ("e"),
 // and `load` without it starts a short grace period after which the stream failed: refused or HTTP error (no
-// prelude ran), or cut mid-way. We then open the next stream (a fresh iframe, `c` + 1) unless pausing or closed.
+// prelude ran), or cut mid-way. We then open the next stream (a fresh iframe and id) unless pausing or closed.
 
 import { HttpStreamTransport, ProtocolError, TimeoutError, httpError } from "@omnio/client";
 
@@ -25,9 +26,10 @@ export const FRAME_CALLBACK = "__omnioHtmlfile";
 const LOAD_GRACE_MS = 1000;
 
 export class IframeTransport extends HttpStreamTransport {
-  readonly name = "htmlfile";
-  /** Streams opened so far; the next stream's `c`. Tests watch the 128 KiB cycling through it. */
-  streams = 0;
+  // A getter: a class field would cost a constructor
+  get name(): "htmlfile" {
+    return "htmlfile";
+  }
 
   protected _receive(): () => void {
     const global = this._context.global;
@@ -35,8 +37,7 @@ export class IframeTransport extends HttpStreamTransport {
     const serverOrigin = new URL(this._context.base).origin;
     // Echoed by the server in every message (`n`): 128 random bits, `[0-9_]` as the server accepts.
     const id = global.crypto.getRandomValues(new Uint32Array(4)).join("_");
-    const index = this.streams++;
-    const request = { method: "GET", url: this._url({ o: pageOrigin, n: id, c: "" + index }), transport: this.name } as const;
+    const request = { method: "GET", url: this._url({ o: pageOrigin, n: id }), transport: this.name } as const;
     const frame = global.document.createElement("iframe");
     let live = true;
     let opened = false;
@@ -64,8 +65,8 @@ export class IframeTransport extends HttpStreamTransport {
       else fail(new ProtocolError("unexpected message " + (typeof kind == "string" ? kind : typeof kind)));
     };
     const onMessage = (event: MessageEvent): void => {
-      const m = event.data as { omnio?: unknown; c?: unknown; k?: unknown; d?: unknown } | null;
-      if (event.source == frame.contentWindow && event.origin == serverOrigin && m?.omnio === id && m.c === index) handle(m.k, m.d);
+      const m = event.data as { omnio?: unknown; k?: unknown; d?: unknown } | null;
+      if (event.source == frame.contentWindow && event.origin == serverOrigin && m?.omnio === id) handle(m.k, m.d);
     };
 
     if (pageOrigin != serverOrigin) {
@@ -76,8 +77,8 @@ export class IframeTransport extends HttpStreamTransport {
     } else {
       // Handled after the iframe's script returned, never inside it (handle() compares with ===: no conversion
       // of an object from the iframe's realm runs its code).
-      (frame as unknown as Record<string, unknown>)[FRAME_CALLBACK] = (n: unknown, c: unknown, k: unknown, d: unknown) =>
-        n === id && c === index && Promise.resolve().then(() => handle(k, d));
+      (frame as unknown as Record<string, unknown>)[FRAME_CALLBACK] = (n: unknown, _c: unknown, k: unknown, d: unknown) =>
+        n === id && queueMicrotask(() => handle(k, d));
     }
     // A hang before the prelude is the session's deadline to catch (handshake, probe, heartbeat).
     frame.onload = () => {
@@ -86,8 +87,8 @@ export class IframeTransport extends HttpStreamTransport {
     // `hidden` (display: none) still loads and runs the document; it keeps it out of layout and the a11y tree
     frame.hidden = true;
     frame.src = request.url;
-    const doc = global.document;
-    (doc.body ?? doc.documentElement).appendChild(frame);
+    // on the root element, which exists even while a script in <head> runs
+    global.document.documentElement.append(frame);
     return release;
   }
 }

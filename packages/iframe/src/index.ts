@@ -6,7 +6,6 @@ import type { ProbeEnv, ProbeResult, TransportFactory } from "@omnio/client";
 import { IframeTransport } from "./iframe-transport.js";
 
 export { FRAME_CALLBACK, IframeTransport } from "./iframe-transport.js";
-export { PAUSE_DEADLINE_MS } from "@omnio/client";
 
 /** No options (the load grace is fixed at 1 s); the object is there so adding some later does not change the call shape. */
 export type IframeTransportOptions = Record<string, never>;
@@ -21,7 +20,7 @@ export function iframe(_options?: IframeTransportOptions): TransportFactory {
 }
 
 /**
- * Side-effect free: looks at `document`, `HTMLIFrameElement` and `location`, creates nothing. Everything else it
+ * Side-effect free: looks at `HTMLIFrameElement` (pages only) and `location`, creates nothing. Everything else it
  * needs (postMessage, CORS XHR or fetch for the POSTs) every browser that runs this ES2020 code has.
  */
 export function probeIframe({ global, crossOrigin }: ProbeEnv): ProbeResult {
@@ -29,6 +28,6 @@ export function probeIframe({ global, crossOrigin }: ProbeEnv): ProbeResult {
   // The server is told the page origin (`o`), to post to it or to check the callback's caller; an opaque
   // origin ("null") cannot be the target of its postMessage replies.
   const origin = g.location?.origin;
-  const reason = !g.document || !g.HTMLIFrameElement || !origin ? "not a page" : crossOrigin && origin == "null" ? "opaque page origin" : "";
+  const reason = !g.HTMLIFrameElement || !origin ? "not a page" : crossOrigin && origin == "null" ? "opaque origin" : "";
   return { supported: !reason, reason: reason || (crossOrigin ? "postMessage" : "same-origin") };
 }

@@ -29,7 +29,7 @@ describe("probeIframe", () => {
       [{} as typeof globalThis, false, /not a page/],
       [page({ HTMLIFrameElement: undefined }), false, /not a page/],
       [page({ location: undefined }), false, /not a page/],
-      [page({ location: { origin: "null" } }), true, /opaque page origin/],
+      [page({ location: { origin: "null" } }), true, /opaque origin/],
     ];
     for (const [global, crossOrigin, reason] of cases) {
       const result = probeIframe(env(global, crossOrigin));

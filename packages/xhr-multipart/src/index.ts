@@ -5,33 +5,30 @@ import type { ProbeEnv, ProbeResult, TransportFactory } from "@omnio/client";
 import { XhrMultipartTransport, type StreamReader } from "./xhr-multipart-transport.js";
 
 export { XhrMultipartTransport, type StreamReader } from "./xhr-multipart-transport.js";
-export { PAUSE_DEADLINE_MS } from "@omnio/client";
 export { multipartParser, type MultipartParser } from "./multipart-parser.js";
 
-export interface XhrMultipartOptions {
-  /** How the stream is read: "fetch" (ReadableStream, flat memory) or "xhr". Default: fetch where it streams. */
-  reader?: StreamReader;
-}
+/** No options (the reader is chosen by what the environment has); the object keeps the call shape open. */
+export type XhrMultipartOptions = Record<string, never>;
 
 /**
- * The reader this environment streams with (the forced one only), or none: fetch where responses have body
- * streams (Response.prototype.body), else XMLHttpRequest. Looks at constructors and prototypes, constructs nothing.
+ * The reader this environment streams with, or none: fetch where responses have body streams
+ * (Response.prototype.body), else XMLHttpRequest. Looks at constructors and prototypes, constructs nothing.
  * Any XMLHttpRequest that runs this ES2020 code hands out partial `responseText` while loading, with CORS.
  */
-const readerOf = (global: typeof globalThis, reader?: StreamReader): StreamReader | undefined =>
-  reader != "xhr" && "body" in (global.Response?.prototype ?? {}) ? "fetch" : reader != "fetch" && global.XMLHttpRequest ? "xhr" : undefined;
+const readerOf = (global: typeof globalThis): StreamReader | undefined =>
+  "body" in (global.Response?.prototype ?? {}) ? "fetch" : global.XMLHttpRequest ? "xhr" : undefined;
 
-export function xhrMultipart(options: XhrMultipartOptions = {}): TransportFactory {
+export function xhrMultipart(_options?: XhrMultipartOptions): TransportFactory {
   return {
     name: "xhr-multipart",
     traits: { duplex: false, streaming: true, binary: false, crossOrigin: "cors", handshake: true },
-    probe: (env) => probeXhrMultipart(env, options.reader),
-    create: (context) => new XhrMultipartTransport(context, readerOf(context.global, options.reader)!),
+    probe: probeXhrMultipart,
+    create: (context) => new XhrMultipartTransport(context, readerOf(context.global)!),
   };
 }
 
-/** Side-effect free: "fetch reader", "xhr reader", or why neither ("no fetch reader" when `reader` forces it). */
-export function probeXhrMultipart({ global }: ProbeEnv, reader?: StreamReader): ProbeResult {
-  const use = readerOf(global, reader);
-  return { supported: !!use, reason: (use ? "" : "no ") + (use ?? reader ?? "fetch or xhr") + " reader" };
+/** Side-effect free: "fetch reader", "xhr reader", or "no fetch or xhr". */
+export function probeXhrMultipart({ global }: ProbeEnv): ProbeResult {
+  const use = readerOf(global);
+  return { supported: !!use, reason: use ? use + " reader" : "no fetch or xhr" };
 }

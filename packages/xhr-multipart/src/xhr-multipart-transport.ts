@@ -3,8 +3,8 @@
 // and close rule: HttpTransport. @see ../../../../shared/PROTOCOL.md §4
 //
 // The stream is read by one of two readers:
-// - "fetch": `fetch` + `ReadableStream` reader + `TextDecoder({stream: true})`. The default where it exists:
-//   each chunk is decoded once and dropped, so memory stays flat, and it runs in Node and workers too.
+// - "fetch": `fetch` + `ReadableStream` reader + `TextDecoder({stream: true})`, wherever responses have body
+//   streams: each chunk is decoded once and dropped, so memory stays flat, and it runs in Node and workers too.
 // - "xhr": XMLHttpRequest `readystatechange` (fired with each chunk, as `progress` is) and a cursor into
 //   `responseText`, for browsers without fetch streams; the server's 128 KiB cycling bounds `responseText`.
 // Either way a UTF-8 character split across chunks is decoded whole.
@@ -41,25 +41,25 @@ export class XhrMultipartTransport extends HttpStreamTransport {
     this.streams++;
     // Nothing here reports twice or after the abort: the abort and every failure come with the transport's
     // CLOSED state, in which _fail, _deliver and _end do nothing; an ended stream reports nothing more.
-    /** This GET failed: its status, or 0 for the network or a broken body (`cause`: a ProtocolError). */
-    const fail = (status: number, body: string, cause?: unknown): void => this._fail(httpError(request, status, body, cause));
+    /** This GET failed: the network or a broken body (`cause`: a ProtocolError), or a status other than 200. */
+    const fail = (cause: unknown, status = 0, body = ""): void => this._fail(httpError(request, status, body, cause));
     /** More of a 200 body: the Content-Type, the text since last time, and whether the body ended. */
     const read = (contentType: string | null, text: string, ended: boolean): void => {
       try {
         parser ??= multipartParser(contentType);
         if (parser.push(text).every((part) => this._deliver(part)) && ended) {
-          if (parser.done) this._end();
-          else fail(0, "", new ProtocolError("cut: no closing boundary"));
+          if (!parser.done) throw new ProtocolError("cut: no closing boundary");
+          this._end();
         }
       } catch (cause) {
-        fail(0, "", cause);
+        fail(cause);
       }
     };
     if (this.reader == "fetch") {
       const controller = new AbortController();
       (async () => {
         const res = await global.fetch(request.url, fetchInit(context, request, controller.signal));
-        if (res.status != 200) return fail(res.status, await res.text());
+        if (res.status != 200) return fail(null, res.status, await res.text());
         const body = res.body!.getReader();
         const decoder = new global.TextDecoder();
         for (let done = false; !done; ) {
@@ -68,7 +68,7 @@ export class XhrMultipartTransport extends HttpStreamTransport {
           // the last call (no value, not streaming) flushes a partial character the decoder still holds
           read(res.headers.get("content-type"), decoder.decode(chunk.value, { stream: !done }), done);
         }
-      })().catch((cause: unknown) => fail(0, "", cause));
+      })().catch(fail);
       return () => controller.abort();
     }
     const xhr = new global.XMLHttpRequest();
@@ -77,10 +77,10 @@ export class XhrMultipartTransport extends HttpStreamTransport {
     xhr.onreadystatechange = () => {
       const all = xhr.responseText;
       const state = xhr.readyState;
-      if (xhr.status != 200) state > 3 && fail(xhr.status, all);
+      if (xhr.status != 200) state > 3 && fail(null, xhr.status, all);
       else if (state > 1) read(xhr.getResponseHeader("Content-Type"), all.slice(cursor), state > 3);
       cursor = all.length;
     };
-    return xhrSend(context, xhr, request, (cause) => fail(0, "", cause));
+    return xhrSend(context, xhr, request, fail);
   }
 }
