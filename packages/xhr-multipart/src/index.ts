@@ -2,7 +2,7 @@
 // @see ../../../shared/PROTOCOL.md §4
 
 import type { ProbeEnv, ProbeResult, TransportFactory } from "@omnio/client";
-import { XhrMultipartTransport, type StreamReader } from "./xhr-multipart-transport.js";
+import { XhrMultipartTransport, readerOf } from "./xhr-multipart-transport.js";
 
 export { XhrMultipartTransport, type StreamReader } from "./xhr-multipart-transport.js";
 export { multipartParser, type MultipartParser } from "./multipart-parser.js";
@@ -10,20 +10,12 @@ export { multipartParser, type MultipartParser } from "./multipart-parser.js";
 /** No options (the reader is chosen by what the environment has); the object keeps the call shape open. */
 export type XhrMultipartOptions = Record<string, never>;
 
-/**
- * The reader this environment streams with, or none: fetch where responses have body streams
- * (Response.prototype.body), else XMLHttpRequest. Looks at constructors and prototypes, constructs nothing.
- * Any XMLHttpRequest that runs this ES2020 code hands out partial `responseText` while loading, with CORS.
- */
-const readerOf = (global: typeof globalThis): StreamReader | undefined =>
-  "body" in (global.Response?.prototype ?? {}) ? "fetch" : global.XMLHttpRequest ? "xhr" : undefined;
-
 export function xhrMultipart(_options?: XhrMultipartOptions): TransportFactory {
   return {
     name: "xhr-multipart",
     traits: { duplex: false, streaming: true, binary: false, crossOrigin: "cors", handshake: true },
     probe: probeXhrMultipart,
-    create: (context) => new XhrMultipartTransport(context, readerOf(context.global)!),
+    create: (context) => new XhrMultipartTransport(context),
   };
 }
 
