@@ -62,7 +62,7 @@ export class IframeTransport extends HttpStreamTransport {
         this._end();
       }
       // a second prelude, anything before the first, a payload that is not text, or an unknown kind
-      else fail(new ProtocolError("unexpected message " + (typeof kind == "string" ? kind : typeof kind)));
+      else fail(new ProtocolError("unexpected message"));
     };
     const onMessage = (event: MessageEvent): void => {
       const m = event.data as { omnio?: unknown; k?: unknown; d?: unknown } | null;
