@@ -30,8 +30,8 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>omnio xhr-multipart</t
   window.t = {
     log: [],
     open(url, { reader, withPolling = false } = {}) {
-      // The XHR reader is the fallback where responses have no body stream: hide it from this page to get it.
-      if (reader === "xhr") delete Response.prototype.body;
+      // The XHR reader is the fallback where there is no TextDecoderStream: hide it from this page to get it.
+      if (reader === "xhr") delete window.TextDecoderStream;
       const transports = [xhrMultipart()];
       if (withPolling) transports.push(polling());
       const s = (this.socket = connect(url, { transports, strategy: ranked, reconnectionDelay: 100, reconnectionDelayMax: 500, forceNew: true }));
@@ -152,8 +152,8 @@ describe.each(setups)("xhr-multipart forced alone, $origin, $reader reader", ({ 
       s.emit("big", 300_000);
       const [big] = (await bigP) as [string];
       const after = await s.timeout(10_000).emitWithAck("echo", "after the big one");
-      // without Response.prototype.body the fetch reader could not have read a byte: the XHR one did
-      return { reader: "body" in Response.prototype ? "fetch" : "xhr", crossOrigin: new URL(s.io.engine!.base).origin !== location.origin, echo, bin: Array.from(new Uint8Array(bin)), inOrder: got.every((v, i) => v === i), count: got.length, bigOk: big.length === 150_000 && /^é+$/.test(big), after };
+      // without TextDecoderStream the fetch reader could not have read a byte: the XHR one did
+      return { reader: "TextDecoderStream" in window ? "fetch" : "xhr", crossOrigin: new URL(s.io.engine!.base).origin !== location.origin, echo, bin: Array.from(new Uint8Array(bin)), inOrder: got.every((v, i) => v === i), count: got.length, bigOk: big.length === 150_000 && /^é+$/.test(big), after };
     });
     expect(result).toMatchObject({ reader, crossOrigin: origin === "cross-origin", echo: { s: "é😀\r\n--x" }, bin: [0, 1, 254, 255], inOrder: true, count: 1000, bigOk: true, after: "after the big one" });
     // 300 KB went out on one stream, which the server then ended (cycling): the client opened at least a second

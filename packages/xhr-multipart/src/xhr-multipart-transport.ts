@@ -3,8 +3,9 @@
 // and close rule: HttpTransport. @see ../../../../shared/PROTOCOL.md §4
 //
 // The stream is read by one of two readers:
-// - "fetch": `fetch` + `ReadableStream` reader + `TextDecoder({stream: true})`, wherever responses have body
-//   streams: each chunk is decoded once and dropped, so memory stays flat, and it runs in Node and workers too.
+// - "fetch": `fetch` + the body piped through a `TextDecoderStream`, wherever that exists (every browser with
+//   it has fetch body streams): each chunk is decoded once and dropped, so memory stays flat, and it runs in
+//   Node and workers too.
 // - "xhr": XMLHttpRequest `readystatechange` (fired with each chunk, as `progress` is) and a cursor into
 //   `responseText`, for browsers without fetch streams; the server's 128 KiB cycling bounds `responseText`.
 // Either way a UTF-8 character split across chunks is decoded whole.
@@ -22,12 +23,12 @@ import { multipartParser, type MultipartParser } from "./multipart-parser.js";
 export type StreamReader = "fetch" | "xhr";
 
 /**
- * The reader this environment streams with, or none: fetch where responses have body streams
- * (Response.prototype.body), else XMLHttpRequest. Looks at constructors and prototypes, constructs nothing.
- * Any XMLHttpRequest that runs this ES2020 code hands out partial `responseText` while loading, with CORS.
+ * The reader this environment streams with, or none: fetch where TextDecoderStream exists, else
+ * XMLHttpRequest. Looks at constructors, constructs nothing. Any XMLHttpRequest that runs this ES2020 code
+ * hands out partial `responseText` while loading, with CORS.
  */
 export const readerOf = (global: typeof globalThis): StreamReader | undefined =>
-  "body" in (global.Response?.prototype ?? {}) ? "fetch" : global.XMLHttpRequest ? "xhr" : undefined;
+  global.TextDecoderStream ? "fetch" : global.XMLHttpRequest ? "xhr" : undefined;
 
 export class XhrMultipartTransport extends HttpStreamTransport {
   // A getter: a class field would cost a constructor
@@ -61,14 +62,10 @@ export class XhrMultipartTransport extends HttpStreamTransport {
       (async () => {
         const res = await global.fetch(request.url, fetchInit(context, request, controller.signal));
         if (res.status != 200) return fail(null, res.status, await res.text());
-        const body = res.body!.getReader();
-        const decoder = new global.TextDecoder();
-        for (let done = false; !done; ) {
-          const chunk = await body.read();
-          done = chunk.done;
-          // the last call (no value, not streaming) flushes a partial character the decoder still holds
-          read(res.headers.get("content-type"), decoder.decode(chunk.value, { stream: !done }), done);
-        }
+        const type = res.headers.get("content-type");
+        const body = res.body!.pipeThrough(new global.TextDecoderStream()).getReader();
+        for (let chunk; !(chunk = await body.read()).done; ) read(type, chunk.value, false);
+        read(type, "", true);
       })().catch(fail);
       return () => controller.abort();
     }

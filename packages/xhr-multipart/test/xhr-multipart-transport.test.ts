@@ -178,7 +178,7 @@ describe("probeXhrMultipart", () => {
   it("prefers fetch streams, falls back to XHR, else says why not", () => {
     expect(probeXhrMultipart(env(globalThis))).toEqual({ supported: true, reason: "fetch reader" });
     expect(probeXhrMultipart(env({ XMLHttpRequest: Xhr2 }, true))).toEqual({ supported: true, reason: "xhr reader" });
-    expect(probeXhrMultipart(env({ Response: function Response() {}, XMLHttpRequest: Xhr2 }))).toEqual({ supported: true, reason: "xhr reader" });
+    expect(probeXhrMultipart(env({ fetch: globalThis.fetch, Response: globalThis.Response, XMLHttpRequest: Xhr2 }))).toEqual({ supported: true, reason: "xhr reader" });
     expect(probeXhrMultipart(env({}, true))).toEqual({ supported: false, reason: "no fetch or xhr" });
   });
 
