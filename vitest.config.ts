@@ -13,11 +13,7 @@ export default defineConfig({
   },
   test: {
     include: ["packages/*/test/**/*.test.ts", "test/**/*.test.ts"],
-    // The byte budgets of test/size/budgets.json are not met yet (client + websocket ~12 KB gzip against 5,000 B;
-    // the "Distribution" issue stays open until they are). `npm run size` prints the table and exits 1 while any
-    // budget is exceeded; `OMNIO_SIZE_BUDGETS=1 npx vitest run test/dist/size-budget.test.ts` runs this test. It rejoins
-    // `npm test` the day the budgets hold — the budgets are never raised to make it pass.
-    exclude: [...configDefaults.exclude, ...(process.env.OMNIO_SIZE_BUDGETS ? [] : ["test/dist/size-budget.test.ts"])],
+    exclude: configDefaults.exclude,
     globalSetup: ["test/helpers/global-setup.ts"],
     testTimeout: 30_000,
     hookTimeout: 60_000,

@@ -1,8 +1,9 @@
 // Size is part of the test suite (as nanoid/nanoevents do it): the budgets of test/size/budgets.json, measured
-// as `npm run size` measures them. An exceeded budget fails here with the overage and the heaviest files; the
-// fix is cutting code, never raising the number.
+// as `npm run size` measures them. A row within its budget fails here if it goes over it; a row not yet within
+// it (issue "Distribution" is open until every one is) fails if it grows past its recorded ceiling, today's
+// size. The fix is cutting code, never raising a number; cutting lowers the ceiling.
 import { beforeAll, describe, expect, it } from "vitest";
-import { checkBudgets, heaviestModules, loadBudgets } from "../size/budget-check.mjs";
+import { checkBudgets, heaviestModules, loadBudgets, loadCeilings } from "../size/budget-check.mjs";
 import type { BudgetResult } from "../size/index.mjs";
 import { measureAll } from "../size/measure.mjs";
 
@@ -16,13 +17,27 @@ beforeAll(async () => {
   notes = measured.notes;
 }, 180_000);
 
+const ceilings = loadCeilings();
+
+/** What is wrong with one row, or "" : over its budget while once within it, or grown past its ceiling. */
 async function explain(r: BudgetResult): Promise<string> {
   if (r.over <= 0) return "";
+  const ceiling = ceilings[r.id];
+  if (ceiling === undefined) return `${r.label}: ${r.actual} B gzip > budget ${r.budget} B, and no ceiling recorded for "${r.id}"`;
+  if (r.actual <= ceiling) return "";
   const files = (await heaviestModules(r.id)).map((m) => `  ${String(m.bytes).padStart(6)}  ${m.path}`).join("\n");
-  return `${r.label}: ${r.actual} B gzip > budget ${r.budget} B (over by ${r.over} B). Heaviest files (minified bytes):\n${files}`;
+  return `${r.label}: ${r.actual} B gzip grew past its ceiling ${ceiling} B (budget ${r.budget} B). Heaviest files (minified bytes):\n${files}`;
 }
 
 describe("size budgets (min+gzip)", () => {
+  it("has a ceiling only for rows still over their budget, and none below the budget", () => {
+    for (const [id, ceiling] of Object.entries(ceilings)) {
+      const r = results.find((x) => x.id === id);
+      expect(r, `ceiling for unknown row ${id}`).toBeDefined();
+      expect(ceiling, `${id}: a ceiling at or under the budget is the budget`).toBeGreaterThan(r!.budget);
+    }
+  });
+
   it("measures every budgeted entry", () => {
     for (const id of EXPECTED_IDS) expect(results.map((r) => r.id), `${id} measured (${notes.join("; ")})`).toContain(id);
   });

@@ -5,8 +5,19 @@ import { bundleEsbuild } from "./bundle.mjs";
 import { clientEntry, OMNIO_ENTRY, TRANSPORTS } from "./entries.mjs";
 import { gzipOf } from "./measure.mjs";
 
+const budgetFile = () => JSON.parse(readFileSync(new URL("./budgets.json", import.meta.url), "utf8"));
+
 export function loadBudgets() {
-  return JSON.parse(readFileSync(new URL("./budgets.json", import.meta.url), "utf8")).gzip;
+  return budgetFile().gzip;
+}
+
+/**
+ * The ratchet for rows still over their budget: today's size per row id. `npm test` fails when such a row grows
+ * past it; whoever cuts bytes lowers it. A row within its budget is held to the budget instead.
+ */
+export function loadCeilings() {
+  const { $comment, ...ceilings } = budgetFile().ceilings ?? {};
+  return ceilings;
 }
 
 /** One result per budgeted row: `{id, label, budget, actual, over}` (over > 0: exceeded by that many bytes). */
