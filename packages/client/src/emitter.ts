@@ -19,7 +19,8 @@ export type EventParams<M extends EventsMap, E extends EventNames<M>> = Paramete
 type Stored = ((...args: unknown[]) => void) & { fn?: unknown };
 
 export class Emitter<M extends EventsMap> {
-  private _m = mitt<Record<string, unknown>>();
+  /** Handler lists by event name (and, for Socket's catch-all listeners, by number). */
+  protected _m = mitt<Record<string | number, unknown>>();
 
   on<E extends EventNames<M>>(event: E, listener: M[E]): this {
     this._m.on(event, listener as Handler);
@@ -48,7 +49,7 @@ export class Emitter<M extends EventsMap> {
    * Call `event`'s listeners with `args` (an array, so the hot path allocates nothing more). A listener that
    * throws is reported as uncaught, and neither its neighbours nor the caller (a transport) are disturbed.
    */
-  protected _fire(event: string, args: unknown[]): void {
+  protected _fire(event: string | number, args: unknown[]): void {
     this._call((this._m.all.get(event) ?? []) as Stored[], args);
   }
 

@@ -23,6 +23,10 @@ import type {
 
 export type { Auth, AuthData, ConnectError, DecorateAcknowledgements, SocketOptions, SocketReservedEvents } from "./socket-types.js";
 
+/** Emitter keys of the `onAny` and `onAnyOutgoing` listeners. */
+const ANY = 0;
+const OUT = 1;
+
 export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap = L> extends Emitter<L & SocketReservedEvents> {
   /** Session id of this namespace, from the server's CONNECT reply. */
   id: string | undefined;
@@ -42,9 +46,6 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   private _acks = new Map<number, Ack>();
   private _volatile: boolean | undefined;
   private _timeout: number | undefined;
-  private _any: AnyListener[] = [];
-  /** `onAnyOutgoing` listeners. */
-  private _out: AnyListener[] = [];
   /** `retries`: emits waiting their turn; the head one is in flight until acked or out of tries. */
   private _queue: Array<() => void> = [];
   private _pid: string | undefined;
@@ -168,34 +169,32 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     });
   }
 
+  // Catch-all listeners are kept by the emitter under the keys ANY and OUT: numbers, which no event name is.
   onAny(listener: AnyListener): this {
-    this._any.push(listener);
-    return this;
+    return this.on(ANY as never, listener as never);
   }
 
   prependAny(listener: AnyListener): this {
-    this._any.unshift(listener);
+    const all = this._m.all;
+    all.set(ANY, [listener as never, ...(all.get(ANY) ?? [])]);
     return this;
   }
 
   offAny(listener?: AnyListener): this {
-    this._any = listener ? this._any.filter((l) => l !== listener) : [];
-    return this;
+    return this.off(ANY as never, listener as never);
   }
 
   onAnyOutgoing(listener: AnyListener): this {
-    this._out.push(listener);
-    return this;
+    return this.on(OUT as never, listener as never);
   }
 
   offAnyOutgoing(listener?: AnyListener): this {
-    this._out = listener ? this._out.filter((l) => l !== listener) : [];
-    return this;
+    return this.off(OUT as never, listener as never);
   }
 
   /** Write one EVENT now (the caller checked the session). */
   private _send(packet: SocketPacket): void {
-    this._call(this._out, packet.data as unknown[]);
+    this._fire(OUT, packet.data as unknown[]);
     this.io._packet(packet);
   }
 
@@ -275,7 +274,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
   }
 
   private _onEvent(args: unknown[]): void {
-    this._call(this._any, args);
+    this._fire(ANY, args);
     const last = args[args.length - 1];
     if (this._pid && typeof last === "string") this._offset = last;
     this._fire(args.shift() as string, args);
