@@ -50,12 +50,8 @@ export class Emitter<M extends EventsMap> {
    * throws is reported as uncaught, and neither its neighbours nor the caller (a transport) are disturbed.
    */
   protected _fire(event: string | number, args: unknown[]): void {
-    this._call((this._m.all.get(event) ?? []) as Stored[], args);
-  }
-
-  /** Call each of `list` (a copy of it: a listener may unsubscribe) with `args`, reporting throws as uncaught. */
-  protected _call(list: ReadonlyArray<(...args: never[]) => unknown>, args: unknown[]): void {
-    for (const h of list.slice() as Stored[]) {
+    // A copy of the list: a listener may unsubscribe.
+    for (const h of ((this._m.all.get(event) ?? []) as Stored[]).slice()) {
       try {
         h.apply(this, args);
       } catch (e) {

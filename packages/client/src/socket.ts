@@ -139,16 +139,15 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
       const id = (packet.id = this._ids++);
       const ms = timeout ?? this._opts.ackTimeout;
       const timer =
-        ms === undefined
-          ? undefined
-          : setTimeout(() => {
-              this.sendBuffer = this.sendBuffer.filter((p) => p !== packet);
-              ack(new TimeoutError(`"${args[0]}" got no ack within ${ms} ms`));
-            }, ms);
+        ms !== undefined &&
+        setTimeout(() => {
+          this.sendBuffer = this.sendBuffer.filter((p) => p !== packet);
+          ack(new TimeoutError(`Ack timeout (${args[0]})`));
+        }, ms);
       // With a timeout the callback is error-first (as `timeout(ms)` types it); without, it never sees errors.
       const withError = timer || fn.withError;
       const ack: Ack = (err, ...res) => {
-        clearTimeout(timer);
+        clearTimeout(timer as never); // false (no timeout) is ignored
         this._acks.delete(id);
         if (withError) fn(err, ...res);
         else if (!err) fn(...res);
