@@ -10,7 +10,7 @@ export class OmnioError extends Error {
   readonly __omnioError = true;
   constructor(message: string, options?: OmnioErrorOptions) {
     super(message);
-    // Copies `cause` (and TransportError's `errors`): assigned, because older engines ignore Error's options.
+    // Copies `cause` (and TransportError's `errors`, a connect_error's `data`): assigned, because older engines ignore Error's options.
     Object.assign(this, options);
   }
   // Names are getters on the prototype: a field would cost every subclass a constructor.

@@ -3,7 +3,7 @@
 // @see https://github.com/socketio/socket.io-protocol (v5)  ·  https://socket.io/docs/v4/client-api/#socket
 
 import { Emitter, type DefaultEventsMap, type EventNames, type EventParams, type EventsMap } from "./emitter.js";
-import { OmnioError, ProtocolError, TimeoutError } from "./errors.js";
+import { OmnioError, ProtocolError, TimeoutError, type OmnioErrorOptions } from "./errors.js";
 import type { Manager } from "./manager.js";
 import { ACK, BINARY_ACK, BINARY_EVENT, CONNECT, CONNECT_ERROR, DISCONNECT, EVENT, isReservedEvent, type SocketPacket } from "./socket-codec.js";
 
@@ -107,55 +107,55 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
     if (isReservedEvent(event)) throw new OmnioError(`Reserved event name "${event}"`);
     args.unshift(event);
     const volatile = this._volatile;
-    const timeout = this._timeout;
+    const ms = this._timeout ?? this._opts.ackTimeout;
     const fn = typeof args[args.length - 1] === "function" ? (args.pop() as Ack) : undefined;
     const retries = this._opts.retries;
     const queue = this._queue;
     this._volatile = this._timeout = undefined;
+
+    /** Send (or buffer, or drop if volatile) one EVENT of `args`, its ack (if `cb`) under a fresh id. */
+    const send = (cb: Ack | undefined) => {
+      // Checked first: finding the session dead closes it, and the disconnect fails acks not yet buffered.
+      const now = this.connected && (volatile ? this.io._writable() : this.io._alive());
+      const packet: SocketPacket = { type: EVENT, nsp: this.nsp, data: args };
+      if (cb) {
+        const id = (packet.id = this._ids++);
+        const timer =
+          ms !== undefined &&
+          setTimeout(() => {
+            this.sendBuffer = this.sendBuffer.filter((p) => p !== packet);
+            ack(new TimeoutError(`Ack timeout (${event})`));
+          }, ms);
+        // With a timeout the callback is error-first (as `timeout(ms)` types it); without, it never sees errors.
+        const withError = timer || cb.withError;
+        const ack: Ack = (err, ...res) => {
+          clearTimeout(timer as never); // false (no timeout) is ignored
+          this._acks.delete(id);
+          if (withError) cb(err, ...res);
+          else if (!err) cb(...res);
+        };
+        this._acks.set(id, ack);
+      }
+      if (now) this._send(packet);
+      else if (!volatile) this.sendBuffer.push(packet);
+    };
+
     if (retries && !volatile) {
       // At-least-once, as socket.io-client 4.6+: one emit in flight at a time, resent with a fresh id after an
       // ack timeout or a disconnect (while disconnected it waits in sendBuffer) until acked or out of tries.
       // The server may see it more than once: deduplicating is the application's part of the bargain.
       let tries = 0;
-      const send = () => this._emit(args, false, timeout, done);
+      const attempt = () => send(done);
       const done: Ack = (err, ...res) => {
-        if (err && tries++ < retries) return send();
+        if (err && tries++ < retries) return attempt();
         fn?.(err, ...res); // before the shift: an emit from this callback must queue behind, not jump ahead
         queue.shift();
         queue[0]?.();
       };
       done.withError = true;
-      if (queue.push(send) < 2) send();
-    } else this._emit(args, volatile, timeout, fn);
+      if (queue.push(attempt) < 2) attempt();
+    } else send(fn);
     return this;
-  }
-
-  /** Send (or buffer, or drop if volatile) an EVENT of `args` ([event, ...args]), with an ack callback `fn`. */
-  private _emit(args: unknown[], volatile: boolean | undefined, timeout: number | undefined, fn: Ack | undefined): void {
-    // Checked first: finding the session dead closes it, and the disconnect fails acks not yet buffered.
-    const now = this.connected && (volatile ? this.io._writable() : this.io._alive());
-    const packet: SocketPacket = { type: EVENT, nsp: this.nsp, data: args };
-    if (fn) {
-      const id = (packet.id = this._ids++);
-      const ms = timeout ?? this._opts.ackTimeout;
-      const timer =
-        ms !== undefined &&
-        setTimeout(() => {
-          this.sendBuffer = this.sendBuffer.filter((p) => p !== packet);
-          ack(new TimeoutError(`Ack timeout (${args[0]})`));
-        }, ms);
-      // With a timeout the callback is error-first (as `timeout(ms)` types it); without, it never sees errors.
-      const withError = timer || fn.withError;
-      const ack: Ack = (err, ...res) => {
-        clearTimeout(timer as never); // false (no timeout) is ignored
-        this._acks.delete(id);
-        if (withError) fn(err, ...res);
-        else if (!err) fn(...res);
-      };
-      this._acks.set(id, ack);
-    }
-    if (now) this._send(packet);
-    else if (!volatile) this.sendBuffer.push(packet);
   }
 
   /** Emit with an ack and get the server's answer; rejects on timeout or disconnect. */
@@ -243,10 +243,8 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
         return this._leave("io server disconnect");
       case CONNECT_ERROR: {
         this._leave();
-        // The server's message (a string, or `{message, data}` from a middleware).
-        const err: ConnectError = new OmnioError(typeof d === "string" ? d : d.message ?? "Refused");
-        err.data = d.data;
-        return this._onError(err);
+        // The server's message (a string, or `{message, data}` from a middleware); `data` lands on the error.
+        return this._onError(new OmnioError(typeof d === "string" ? d : d.message ?? "Refused", { data: d.data } as OmnioErrorOptions));
       }
     }
   }

@@ -12,7 +12,7 @@ export interface ParsedUrl {
 
 export function parseUrl(uri: string, loc: { protocol: string; host: string } | undefined = globalThis.location): ParsedUrl {
   // Neither a scheme nor a leading slash: a bare `host[:port]/nsp`.
-  if (!/^([a-z][a-z\d+.-]*:)?\//i.test(uri)) uri = "//" + uri;
+  if (!/^(\w+:)?\//.test(uri)) uri = "//" + uri;
   const u = new URL(uri.replace(/^ws(s?):/i, "http$1:"), loc ? loc.protocol + "//" + loc.host : "https://localhost");
   return { origin: u.origin, nsp: u.pathname, query: Object.fromEntries(u.searchParams) };
 }
