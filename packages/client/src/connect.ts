@@ -25,8 +25,9 @@ export function connect<L extends EventsMap = DefaultEventsMap, E extends Events
   const opts: ConnectOptions = { ...options, query: { ...query, ...options.query } };
   const id = engineUri(origin, options.path);
   const shared = cache[id];
-  let io: Manager;
-  if (options.forceNew || options.multiplex === false || shared?.nsps.has(nsp)) io = new Manager(origin, opts);
-  else io = shared ?? (cache[id] = new Manager(origin, opts));
+  const io =
+    options.forceNew || options.multiplex === false || shared?.nsps.has(nsp)
+      ? new Manager(origin, opts)
+      : (shared ?? (cache[id] = new Manager(origin, opts)));
   return io.socket(nsp, opts) as unknown as Socket<L, E>;
 }

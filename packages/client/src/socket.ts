@@ -13,7 +13,6 @@ import type {
   AnyListener,
   Auth,
   AuthData,
-  ConnectError,
   DecorateAcknowledgements,
   FirstArg,
   Last,
@@ -209,7 +208,8 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
 
   /** @internal One decoded packet for this namespace (the codec checked each type's payload shape). */
   _onPacket(p: SocketPacket): void {
-    const d = p.data as { sid?: string; pid?: string; message?: string; data?: unknown };
+    // By type: a CONNECT reply or error's object (or error string), or an EVENT's or ACK's arguments.
+    const d = p.data as { sid?: string; pid?: string; message?: string; data?: unknown } & unknown[];
     switch (p.type) {
       case CONNECT:
         if (!d?.sid) return this._onError(new ProtocolError("CONNECT without sid"));
@@ -222,7 +222,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
         return this._fire("connect", []);
       case EVENT:
       case BINARY_EVENT: {
-        const args = p.data as unknown[];
+        const args = d;
         const id = p.id;
         let sent: boolean | undefined;
         // The ack function handed to a listener: answers once.
@@ -238,7 +238,7 @@ export class Socket<L extends EventsMap = DefaultEventsMap, E extends EventsMap 
       }
       case ACK:
       case BINARY_ACK:
-        return this._acks.get(p.id!)?.(null, ...(p.data as unknown[]));
+        return this._acks.get(p.id!)?.(null, ...d);
       case DISCONNECT:
         return this._leave("io server disconnect");
       case CONNECT_ERROR: {
