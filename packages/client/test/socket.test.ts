@@ -111,6 +111,24 @@ describe("receive", () => {
     expect(log).toHaveLength(4);
   });
 
+  it("catch-all listeners never mix with events named like their storage keys", async () => {
+    const s = open();
+    await tick();
+    const log: string[] = [];
+    s.onAny((ev) => log.push("any:" + ev));
+    s.onAnyOutgoing((ev) => log.push("out:" + ev));
+    s.on("0", () => log.push("on:0"));
+    s.on("1", () => log.push("on:1"));
+    push('2["0"]');
+    push('2["1"]');
+    s.emit("2");
+    expect(log).toEqual(["any:0", "on:0", "any:1", "on:1", "out:2"]);
+    s.off("0");
+    s.off("1");
+    push('2["0"]');
+    expect(log.at(-1)).toBe("any:0");
+  });
+
   it("a throwing listener is reported as uncaught, without skipping its neighbours or breaking the session", async () => {
     const s = open();
     await tick();
