@@ -4,26 +4,30 @@
 // HttpTransport. @see ../../../../shared/PROTOCOL.md §5
 // @see https://developer.mozilla.org/en-US/docs/Web/HTML/Element/iframe
 //
-// Each stream is one iframe whose document (the stream GET) runs one `<script>` per message: "o" (the prelude
-// ran), "d" (one payload), "e" (the server ended the stream on purpose). Same-origin, the prelude calls a
-// callback we put on the iframe element; cross-origin it posts to us, and a message counts only if its origin
-// is the server's, its source is THIS iframe's window, and it carries this stream's random id: anything else
-// on the page's `message` event is not ours and is left alone. (The server echoes a stream index `c` too; a
-// fresh id per stream already tells streams apart, so it is not sent: the server takes 0.)
+// Each stream is one fresh iframe whose document (the stream GET) runs one `<script>` per message: "o" (the
+// prelude ran), "d" (one payload), "e" (the server ended the stream on purpose). Same-origin, the prelude calls
+// a callback we put on the iframe element; cross-origin it posts to us. Both ways are always set up (one path:
+// the server picks the one that works, the other stays silent).
+//
+// Who can reach us, and why no per-stream secret is needed (the server requires an `n` query; we send "0"):
+// - postMessage: a message counts only if its origin is the server's and its source is THIS stream's iframe
+//   window. That window only ever shows the document its `src` loads (the server's, which is trusted): the only
+//   other frames allowed to navigate it are same-origin with the page, and those can already call anything of
+//   ours. A fresh iframe per stream means an old stream's window never matches. So an id adds nothing.
+// - the callback on the element: reachable only by same-origin code (the page's or the server's document),
+//   trusted the same way, and it is this stream's own closure.
+// Values from the iframe's realm are compared with `===` / `typeof` only: no conversion runs their code.
 // @see https://developer.mozilla.org/en-US/docs/Web/API/Window/postMessage#security_concerns
 //
 // The iframe's `load` event means the document ended, but it is no proof that every message was handled
 // (posted messages and the load event travel separately), so the server marks an intended end in-band ("e"),
-// and `load` without it starts a short grace period after which the stream failed: refused or HTTP error (no
-// prelude ran), or cut mid-way. We then open the next stream (a fresh iframe and id) unless pausing or closed.
+// and `load` without it starts a 1 s grace period after which the stream failed: refused, HTTP error, or cut
+// mid-way. We then open the next stream (a fresh iframe) unless pausing or closed.
 
-import { HttpStreamTransport, ProtocolError, TimeoutError, httpError } from "@omnio/client";
+import { HttpStreamTransport, ProtocolError, TransportError } from "@omnio/client";
 
 /** The callback name the server's prelude looks for on `frameElement` (same-origin pages). */
 export const FRAME_CALLBACK = "__omnioHtmlfile";
-
-/** How long (ms) messages may trail an iframe's `load` event before the stream counts as cut. */
-const LOAD_GRACE_MS = 1000;
 
 export class IframeTransport extends HttpStreamTransport {
   // A getter: a class field would cost a constructor
@@ -33,15 +37,11 @@ export class IframeTransport extends HttpStreamTransport {
 
   protected _receive(): () => void {
     const global = this._context.global;
-    const pageOrigin = global.location.origin;
     const serverOrigin = new URL(this._context.base).origin;
-    // Echoed by the server in every message (`n`): 128 random bits, `[0-9_]` as the server accepts.
-    const id = global.crypto.getRandomValues(new Uint32Array(4)).join("_");
-    const request = { method: "GET", url: this._url({ o: pageOrigin, n: id }), transport: this.name } as const;
+    const url = this._url({ o: global.location.origin, n: "0" });
     const frame = global.document.createElement("iframe");
     let live = true;
-    let opened = false;
-    let grace: ReturnType<typeof setTimeout> | undefined;
+    let grace: ReturnType<typeof setTimeout>;
 
     // Removing the iframe stops its document: the stream GET is aborted with it.
     const release = (): void => {
@@ -50,43 +50,37 @@ export class IframeTransport extends HttpStreamTransport {
       global.removeEventListener("message", onMessage);
       frame.remove();
     };
-    // The failure releases the stream: _fail stops the receiving request, which is `release`.
-    const fail = (cause: Error): void => this._fail(httpError(request, 0, "", cause));
-    /** One message from a verified sender, in order. */
+    /** One message from a verified sender, in order ("o" needs nothing). */
     const handle = (kind: unknown, data: unknown): void => {
-      if (!live) return;
-      if (kind === "o" && !opened) opened = true;
-      else if (kind === "d" && opened && typeof data == "string") this._deliver(data);
-      else if (kind === "e" && opened) {
+      if (!live || kind === "o") return;
+      if (kind === "d" && typeof data == "string") this._deliver(data);
+      else if (kind === "e") {
         release();
         this._end();
       }
-      // a second prelude, anything before the first, a payload that is not text, or an unknown kind
-      else fail(new ProtocolError("unexpected message"));
+      // a payload that is not text, or an unknown kind; failing releases the stream (_fail stops the receive)
+      else this._bad(new ProtocolError("unexpected message"));
     };
     const onMessage = (event: MessageEvent): void => {
-      const m = event.data as { omnio?: unknown; k?: unknown; d?: unknown } | null;
-      if (event.source == frame.contentWindow && event.origin == serverOrigin && m?.omnio === id) handle(m.k, m.d);
+      const m = event.data as { k?: unknown; d?: unknown } | null;
+      if (event.source == frame.contentWindow && event.origin == serverOrigin) handle(m?.k, m?.d);
     };
 
-    if (pageOrigin != serverOrigin) {
-      global.addEventListener("message", onMessage);
-      // A sandbox keeps the server's document from navigating the page, opening popups or submitting forms;
-      // allow-same-origin keeps its real origin, which is what event.origin is checked against.
-      frame.setAttribute("sandbox", "allow-scripts allow-same-origin");
-    } else {
-      // Handled after the iframe's script returned, never inside it (handle() compares with ===: no conversion
-      // of an object from the iframe's realm runs its code).
-      (frame as unknown as Record<string, unknown>)[FRAME_CALLBACK] = (n: unknown, _c: unknown, k: unknown, d: unknown) =>
-        n === id && queueMicrotask(() => handle(k, d));
-    }
-    // A hang before the prelude is the session's deadline to catch (handshake, probe, heartbeat).
+    global.addEventListener("message", onMessage);
+    // Handled after the iframe's script returned, never inside it.
+    (frame as unknown as Record<string, unknown>)[FRAME_CALLBACK] = (_n: unknown, _c: unknown, kind: unknown, data: unknown) =>
+      queueMicrotask(() => handle(kind, data));
+    // A sandbox keeps the server's document from navigating the page, opening popups or submitting forms;
+    // allow-same-origin keeps its real origin, which is what event.origin is checked against.
+    frame.sandbox.value = "allow-scripts allow-same-origin";
+    // A hang before the prelude is the session's deadline to catch (handshake, probe, heartbeat). `load` fires
+    // once: nothing navigates the frame.
     frame.onload = () => {
-      grace ??= setTimeout(() => fail(new TimeoutError(opened ? "cut: no end marker" : "prelude never ran")), LOAD_GRACE_MS);
+      grace = setTimeout(() => this._fail(new TransportError("stream refused or cut", this.name)), 1000);
     };
     // `hidden` (display: none) still loads and runs the document; it keeps it out of layout and the a11y tree
     frame.hidden = true;
-    frame.src = request.url;
+    frame.src = url;
     // on the root element, which exists even while a script in <head> runs
     global.document.documentElement.append(frame);
     return release;

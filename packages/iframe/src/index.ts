@@ -29,5 +29,5 @@ export function probeIframe({ global, crossOrigin }: ProbeEnv): ProbeResult {
   // origin ("null") cannot be the target of its postMessage replies.
   const origin = g.location?.origin;
   const reason = !g.HTMLIFrameElement || !origin ? "not a page" : crossOrigin && origin == "null" ? "opaque origin" : "";
-  return { supported: !reason, reason: reason || (crossOrigin ? "postMessage" : "same-origin") };
+  return { supported: !reason, reason: reason || "iframe" };
 }
