@@ -36,10 +36,13 @@ export class Emitter<M extends EventsMap> {
     return this.on(event, wrapper as M[E]);
   }
 
-  /** Without arguments: every listener of every event; with an event only: all of that event's. */
+  /**
+   * Without arguments: every listener of every named event (Socket's catch-all lists, under numbers, stay, as
+   * socket.io-client's `off()` keeps `onAny` listeners); with an event only: all of that event's.
+   */
   off<E extends EventNames<M>>(event?: E, listener?: M[E]): this {
     const m = this._m;
-    if (event === undefined) m.all.clear();
+    if (event === undefined) m.all.forEach((_, k) => typeof k == "string" && m.all.delete(k));
     // A `once` listener is found through its wrapper.
     else m.off(event, listener && (((m.all.get(event) as Stored[] | undefined)?.find((h) => h.fn === listener) ?? listener) as Handler));
     return this;

@@ -129,6 +129,19 @@ describe("receive", () => {
     expect(log.at(-1)).toBe("any:0");
   });
 
+  it("off() removes every event listener but keeps the catch-all ones, as socket.io-client does", async () => {
+    const s = open();
+    await tick();
+    const log: string[] = [];
+    s.onAny((ev) => log.push("any:" + ev));
+    s.onAnyOutgoing((ev) => log.push("out:" + ev));
+    s.on("news", () => log.push("news"));
+    s.off();
+    push('2["news"]');
+    s.emit("sent");
+    expect(log).toEqual(["any:news", "out:sent"]);
+  });
+
   it("a throwing listener is reported as uncaught, without skipping its neighbours or breaking the session", async () => {
     const s = open();
     await tick();
