@@ -187,8 +187,7 @@ export class Engine {
     this._timer = setTimeout(
       () => {
         if (last) return this._close("timeout", new TimeoutError("connect timeout"));
-        this.transport = undefined;
-        t.close();
+        this._release();
         // A stream that never delivers its open packet is as buffered as a late probe.
         this._next([f, f.traits.streaming ? "buffered" : "timeout", new TimeoutError("no open packet")]);
       },
@@ -248,8 +247,13 @@ export class Engine {
       }
       return;
     }
-    // Before the open packet nothing else means anything; after it, a second one is ignored (above).
-    if (p.type !== "open") return;
+    // The first packet of an Engine.IO v4 handshake is the open packet (a second one is ignored, above). A server
+    // answering anything else is not one: that transport failed, and the next is tried. Ignoring it instead would
+    // let an HTTP transport re-handshake in a loop until the connect timeout.
+    if (p.type !== "open") {
+      this._release();
+      return this._next([this._factory, "failed", new ProtocolError(`${p.type} before the open packet`)]);
+    }
     let hs: Handshake | undefined;
     try {
       hs = JSON.parse(p.data as string) as Handshake;

@@ -74,6 +74,22 @@ describe("without a strategy", () => {
     expect(h.calls[0]).toEqual(["onTransport", "polling", null, "handshake"]);
   });
 
+  it("fails a handshake answered with anything but the open packet, and moves on", () => {
+    plain();
+    const w = ws.instances[0]!;
+    w.deliver({ type: "message", data: "hello" });
+    expect(w.closed).toBe(true);
+    expect(poll.instances).toHaveLength(1);
+    poll.instances[0]!.deliver({ type: "ping" });
+    expect(poll.instances[0]!.closed).toBe(true);
+    return Promise.resolve().then(() => {
+      const [reason, error] = h.calls.find((c) => c[0] === "onClose")!.slice(1) as [string, TransportError];
+      expect(reason).toBe("transport error");
+      expect(error.errors!.map((e) => e.message)).toEqual(["websocket: message before the open packet", "polling: ping before the open packet"]);
+      expect(error.errors![0]!.cause).toBeInstanceOf(ProtocolError);
+    });
+  });
+
   it("moves on from a silent handshake after HANDSHAKE_DEADLINE_MS", () => {
     plain();
     vi.advanceTimersByTime(HANDSHAKE_DEADLINE_MS - 1);
@@ -164,14 +180,11 @@ describe("handshake", () => {
     expect(error.message).toMatch(/no supported transport.*websocket: fake: unsupported; polling: fake: unsupported/);
   });
 
-  it("ignores packets before the open packet, and a second open packet", () => {
+  it("ignores a second open packet (packets before the first fail the attempt: see 'without a strategy')", () => {
     const e = openEngine([ws]);
     const t = ws.instances[0]!;
     t.writable = true;
     t.ctx.sink.onOpen();
-    for (const p of [{ type: "ping" }, { type: "message", data: "early" }, { type: "noop" }, { type: "pong" }] as const) {
-      expect(() => t.deliver(p)).not.toThrow();
-    }
     expect(h.calls).toEqual([]);
     t.deliver({ type: "open", data: JSON.stringify({ sid: "a", upgrades: [], pingInterval: 100, pingTimeout: 100 }) });
     t.deliver({ type: "open", data: JSON.stringify({ sid: "b", upgrades: [], pingInterval: 100, pingTimeout: 100 }) });
