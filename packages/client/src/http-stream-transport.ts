@@ -6,7 +6,8 @@
 // - `pause()` waits for the server to end the stream (it does once an upgrade away was probed) with no deadline
 //   of its own: a stream that never ends stops the heartbeat (pings on it, or our pongs held while pausing), so
 //   the session's heartbeat deadline ends it, as it would a poll that never returns;
-// - a handshake stream that ends without the open packet is the session's handshake deadline to catch.
+// - a handshake stream that ends before any payload fails at once (HttpTransport); one whose first packet is not
+//   the open packet fails in the session.
 // @see PROTOCOL.md §4, §5
 
 import { httpSend } from "./http-send.js";

@@ -40,7 +40,7 @@ export abstract class HttpTransport implements Transport {
   /** Bodies handed to send() while a POST was in flight, posted one after another. */
   private _queue: string[] = [];
   private _onPaused?: () => void;
-  /** The open-on-a-fresh-task timer, then the pause deadline. */
+  /** Joining: the open-on-a-fresh-task timer. */
   protected _timer?: ReturnType<typeof setTimeout>;
 
   constructor(protected readonly _context: TransportContext) {}
@@ -148,6 +148,8 @@ export abstract class HttpTransport implements Transport {
   protected _end(): void {
     this._inGet = undefined;
     if (this._state == OPEN) this._start();
+    // A handshake's receive ended without a payload (a stream ended empty): nothing will bring the open packet.
+    else if (this._state == HANDSHAKE) this._fail(new TransportError("no open packet", this.name));
     else this._tryPause();
   }
 
@@ -188,7 +190,6 @@ export abstract class HttpTransport implements Transport {
 
   protected _tryPause(): void {
     if (this._inGet || this._inPost || this._state != PAUSING) return;
-    clearTimeout(this._timer);
     this._state = PAUSED;
     this._onPaused!();
   }

@@ -33,8 +33,8 @@ export function runUpgrades(engine: Engine, steps: UpgradeStep[], record: Upgrad
   const live = () => engine._up === up;
   const fail = (error: Error) => {
     if (!live()) return;
+    engine._up = undefined; // first: a transport reporting its close from inside cancel() finds this one over
     up.cancel();
-    engine._up = undefined;
     // A streaming probe that misses its deadline is the signature of a buffering proxy.
     record(name, error instanceof TimeoutError ? (f.traits.streaming ? "buffered" : "timeout") : "failed");
     engine._h.onEvent("upgradeError", { name, error });

@@ -160,14 +160,29 @@ describe("XhrMultipartTransport (fetch reader, Node)", () => {
     const t = start(base, "s1");
     t.transport.open();
     await t.until(() => t.seen.some((s) => s.kind === "open"));
-    for (const deadline = Date.now() + 5000; !streamOpened && Date.now() < deadline; ) await new Promise((r) => setTimeout(r, 10));
+    await t.until(() => streamOpened);
     expect(streamOpened).toBe(true);
     t.transport.close();
-    const deadline = Date.now() + 5000;
-    while (!(streamClosed && posts.length) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 10));
+    await untilWithin(() => streamClosed && posts.length > 0, 5000, "the stream closed and the close packet posted");
     expect(streamClosed).toBe(true);
     expect(posts).toEqual(["1"]);
     expect(t.seen.some((s) => s.kind === "close")).toBe(false);
+  });
+});
+
+describe("XhrMultipartTransport handshake", () => {
+  it("a handshake stream that ends without any part fails at once, not at a deadline", async () => {
+    const base = await serve((req, res) => {
+      res.writeHead(200, { "Content-Type": `multipart/mixed; boundary=${B}` });
+      res.end(`--${B}--`);
+    });
+    const t = start(base);
+    t.transport.open();
+    const closed = await t.closed();
+    expect(closed.reason).toBe("transport error");
+    expect(closed.error).toBeInstanceOf(TransportError);
+    expect(closed.error!.message).toBe("no open packet");
+    expect(t.seen.map((s) => s.kind)).toEqual(["close"]);
   });
 });
 
