@@ -46,15 +46,27 @@ const tsPlugin = (dir) =>
   });
 
 // Stable private-name mangling, as preact does: users' minifiers never rename properties, so every `this._queue`
-// would ship its full name. Each `_name` becomes `_` + 3 base-36 characters of its hash: the same in every
-// package and every build (a transport subclassing HttpTransport from @omnio/client must agree on `_post`), with no
-// cache to keep. `__x` names are shared with other realms or the Flash bridge, and `_placeholder` (the Socket.IO
-// wire) and `_socket` (a `ws` internal) are not ours: none of them is touched.
+// would ship its full name. The names below, most used first, become `_` + one or two characters by their place in
+// the list; any other `_name` becomes `_` + 3 base-36 characters of its hash. Either way a name is the same in
+// every package and every build (a transport subclassing HttpTransport from @omnio/client must agree on `_post`),
+// with no cache to keep. So the list is append-only once released: add new names at the end, never reorder
+// (a name no longer used keeps its place). `__x` names are shared with other realms or the Flash bridge, and
+// `_placeholder` (the Socket.IO wire) and `_socket` (a `ws` internal) are not ours: none of them is touched.
 const MANGLED = /^_[a-zA-Z]\w*$/;
 const KEEP = new Set(["_placeholder", "_socket"]);
+const NAMES = (
+  "state context fire timer close flush fail queue packet opts inPost wb url release readyState h attempts up stop " +
+  "reconnecting receive post pid pausing m end deliver strategy reconnection reading next inGet factory enqueue " +
+  "deadline acks volatile tryPause timeout start slots onPacket onError leave failed wire started send resetPing " +
+  "reconnect ready push options onPaused onOpen onEvent onClose offset ended create closePost cancel bad alive " +
+  "writable nonce join ids destroy swf n k c"
+).split(" ");
+const CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+const listed = new Map(NAMES.map((n, i) => ["_" + n, "_" + (i < 62 ? CHARS[i] : CHARS[Math.floor(i / 62) - 1] + CHARS[i % 62])]));
+if (listed.size !== NAMES.length) throw new Error("mangling: a name is listed twice in NAMES");
 const shortNames = new Map();
 const shortName = (name) => {
-  let short = "_" + (parseInt(createHash("sha1").update(name).digest("hex").slice(0, 8), 16) % 36 ** 3).toString(36).padStart(3, "0");
+  let short = listed.get(name) ?? "_" + (parseInt(createHash("sha1").update(name).digest("hex").slice(0, 8), 16) % 36 ** 3).toString(36).padStart(3, "0");
   const other = [...shortNames].find(([n, s]) => s === short && n !== name);
   if (other) throw new Error(`mangling: ${name} and ${other[0]} both hash to ${short}; rename one of them`);
   shortNames.set(name, short);
@@ -110,9 +122,9 @@ for (const name of packages) {
           name: "io",
           sourcemap: true,
           exports: "default",
-          // The same names as the dist's stable mangling (above) are private: `__x` names are shared with other
+          // The names of the dist's stable mangling (above, in their mangled form here) are private: `__x` names are shared with other
           // realms (the JSONP global, the htmlfile callback, the Flash bridge's), `_placeholder` and `_socket` aren't ours.
-          plugins: [terser({ ecma: 2020, compress: { passes: 2 }, mangle: { properties: { regex: MANGLED, reserved: [...KEEP] } } })],
+          plugins: [terser({ ecma: 2020, compress: { passes: 2 }, mangle: { properties: { regex: /^_[a-zA-Z0-9]\w*$/, reserved: [...KEEP] } } })],
         },
       ],
     });
