@@ -45,7 +45,7 @@ const PAYLOAD = [
 
 /**
  * Whether `value` holds binary anywhere, as JSON.stringify will see it (after toJSON). Most packets hold none
- * and are then stringified as given, which is fastest. Too deep (cyclic?) answers yes: extract() then decides.
+ * and are then stringified as given, which is fastest. Too deep (cyclic?) answers yes: JSON.stringify then decides.
  */
 function hasBinary(value: any, depth: number): boolean {
   if (depth > MAX_DEPTH || isBinary(value)) return true;
@@ -61,29 +61,6 @@ function hasBinary(value: any, depth: number): boolean {
 }
 
 /**
- * A copy of `value` (an object) as JSON.stringify will see it, binary replaced by placeholders and pushed to
- * `frames`; the caller's data is not touched. Copying first and stringifying without a replacer is about twice
- * as fast as a replacer. `parents` are the objects being copied: a cycle is left in place, for JSON.stringify
- * to refuse in its own words.
- */
-function extract(value: any, key: string, frames: unknown[], parents: unknown[]): unknown {
-  if (isBinary(value)) return { _placeholder: true, num: frames.push(value) - 2 };
-  if (typeof value?.toJSON === "function") value = value.toJSON(key);
-  if (typeof value !== "object" || !value || parents.includes(value)) return value;
-  parents.push(value);
-  let copy: any;
-  // map(), not a loop over keys: much faster on arrays.
-  if (Array.isArray(value)) copy = value.map((v, i) => extract(v, "" + i, frames, parents));
-  else {
-    // A spread copies an own "__proto__" key as data (assigning it would set the prototype).
-    copy = { ...value };
-    for (const k of Object.keys(copy)) copy[k] = extract(copy[k], k, frames, parents);
-  }
-  parents.pop();
-  return copy;
-}
-
-/**
  * Encode a packet: the text frame first, then one binary per attachment. EVENT/ACK data holding binary
  * (anywhere) becomes BINARY_EVENT/BINARY_ACK; BINARY_* without binary is sent as plain EVENT/ACK.
  */
@@ -94,7 +71,18 @@ export function encodeSocketPacket(packet: SocketPacket): Array<string | BinaryD
   const eventOrAck = type > DISCONNECT && type !== CONNECT_ERROR;
   let json: string | undefined;
   try {
-    json = JSON.stringify(eventOrAck && hasBinary(data, 0) ? extract(data, "", frames, []) : data);
+    // With binary: a replacer puts placeholders in its place (it sees each value as its holder has it, before
+    // toJSON, so a Buffer is still binary); the caller's data is not touched, and a cycle is refused by
+    // JSON.stringify in its own words. Slower than no replacer, hence only then.
+    json = JSON.stringify(
+      data,
+      eventOrAck && hasBinary(data, 0)
+        ? function (this: any, key, value) {
+            const raw = this[key];
+            return isBinary(raw) ? { _placeholder: true, num: frames.push(raw) - 2 } : value;
+          }
+        : undefined,
+    );
   } catch (error) {
     fail("data not JSON-serializable", error);
   }
@@ -159,10 +147,21 @@ export class SocketDecoder {
     const rest = chunk.slice(m[0].length);
     if (!PAYLOAD[rule].test(rest)) fail("invalid payload");
     let data: any;
+    /** A binary packet's placeholders as JSON.parse finds them: [container, key, num]. */
+    const found: Array<[Record<string, unknown>, string, unknown]> = [];
     if (rest) {
       try {
-        data = JSON.parse(rest);
+        data = JSON.parse(
+          rest,
+          count
+            ? function (this: any, key, value) {
+                if (value?._placeholder === true) found.push([this, key, value.num]);
+                return value;
+              }
+            : undefined,
+        );
       } catch (error) {
+        // Also data nested too deep for the reviver's recursion (a RangeError in the cause).
         fail("invalid JSON", error);
       }
     }
@@ -171,27 +170,14 @@ export class SocketDecoder {
     const packet: SocketPacket = { type, nsp: m[3] || "/", id, data };
     if (!count) return packet;
 
-    // Find each placeholder: num in range and used once, all of 0..count-1 present.
+    // Each num in range and used once, all of 0..count-1 present.
     const slots: Array<[Record<string, unknown>, string]> = [];
-    let found = 0;
-    const walk = (container: any, depth: number): void => {
-      if (depth > MAX_DEPTH) fail("data too deep");
-      // for-in also walks arrays; JSON.parse output has only own keys.
-      for (const key in container) {
-        const v = container[key];
-        if (v?._placeholder === true) {
-          const num = v.num;
-          // `>>> 0` leaves only a non-negative integer (a number) unchanged.
-          if (!(num >>> 0 === num && num < count) || slots[num]) fail("bad placeholder");
-          slots[num] = [container, key];
-          found++;
-        } else if (typeof v === "object") {
-          walk(v, depth + 1); // null included: nothing in it
-        }
-      }
-    };
-    walk(data, 0);
-    if (found < count) fail("bad placeholder");
+    for (const [container, key, num] of found) {
+      // `>>> 0` leaves only a non-negative integer (a number) unchanged.
+      if (!((num as number) >>> 0 === num && num < count) || slots[num]) fail("bad placeholder");
+      slots[num as number] = [container, key];
+    }
+    if (found.length < count) fail("bad placeholder");
     this._packet = packet;
     this._slots = slots;
     return undefined;
