@@ -49,15 +49,9 @@ const PAYLOAD = [
  */
 function hasBinary(value: any, depth: number): boolean {
   if (depth > MAX_DEPTH || isBinary(value)) return true;
-  // Arrays without a closure: most data is arrays of primitives.
-  if (Array.isArray(value)) {
-    for (const v of value) if (typeof v === "object" && hasBinary(v, depth + 1)) return true;
-    return false;
-  }
   if (typeof value?.toJSON === "function") value = value.toJSON();
-  // for-in over null or a primitive finds nothing to recurse into.
-  for (const key in value) if (typeof value[key] === "object" && hasBinary(value[key], depth + 1)) return true;
-  return false;
+  // Only objects are walked (a string's characters are not); null is an object without values.
+  return typeof value === "object" && Object.values(value ?? 0).some((v) => typeof v === "object" && hasBinary(v, depth + 1));
 }
 
 /**
