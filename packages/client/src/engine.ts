@@ -29,19 +29,15 @@ export interface HandshakeInfo {
 /** A failed handshake attempt: the transport, what kind of failure, the error. */
 export type HandshakeFailure = [TransportName, TransportOutcome, TransportError];
 
-/** What the Engine needs from a strategy (ranking, memory, upgrades). */
+/**
+ * An opt-in strategy (ranking, memory, upgrades: `ranked` in transport-strategy.ts). It supplies the session class
+ * itself, a subclass of Engine overriding the `@internal` hooks, so a bundle without one carries none of it.
+ */
 export interface EngineStrategy {
   /** The transports ranked best first for these static probes (same order as the user's transports). */
   rank(probes: readonly ProbeResult[]): RankingRow[];
-  /** The handshake attempts, in order. */
-  handshake(probes: readonly ProbeResult[]): HandshakeStep[];
-  /**
-   * The session opened on `engine.transport` (`rttMs` from opening it to the open packet) after `failed`
-   * attempts; may return what starts the upgrades once `open` is out.
-   */
-  opened(engine: Engine, rttMs: number, failed: readonly HandshakeFailure[]): (() => void) | void;
-  /** The transport carrying an open session died (error or silence). */
-  died(name: TransportName): void;
+  /** A session that follows this strategy. */
+  session(base: string, opts: EngineOptions, h: EngineHandler): Engine;
 }
 
 export interface EngineOptions {
@@ -52,8 +48,6 @@ export interface EngineOptions {
   readonly global?: typeof globalThis;
   /** Connect timeout (ms) for the whole handshake, fallbacks included (default 20000). */
   readonly timeout?: number;
-  /** Without one: the supported transports in the user's order, no upgrades, nothing remembered. */
-  readonly strategy?: EngineStrategy;
 }
 
 /** The open packet's payload. */
@@ -85,18 +79,17 @@ const LINGER_MS = 1000;
 /** A handshake that hangs this long moves on to the next candidate (the last one gets the connect timeout). */
 export const HANDSHAKE_DEADLINE_MS = 10_000;
 
+/**
+ * The session without a strategy: the supported transports in the user's order, the next one on failure or after
+ * HANDSHAKE_DEADLINE_MS of silence, the connect timeout over all, no upgrades. A strategy's subclass overrides
+ * the `@internal` hooks (`_plan`, `_fail`, `_opened`, `_died`, and `_flush`/`_close` to hold writes while pausing).
+ */
 export class Engine {
   readyState: "opening" | "open" | "closed" = "opening";
   /** Session id once the handshake arrived. */
   id: string | undefined;
   handshake: Handshake | undefined;
   transport: Transport | undefined;
-  /** Static probe result per user transport (same order), set by `open()`. */
-  probes: ProbeResult[] = [];
-  /** @internal An upgrade in progress (the strategy's), cancelled when the session closes. */
-  _up: { cancel(): void } | undefined;
-  /** @internal The current transport is pausing for an upgrade: writes are held. */
-  _pausing = false;
   /** @internal The write buffer. */
   _wb: EnginePacket[] = [];
   /** @internal The current transport's factory (its traits decide batching and Blob reading). */
@@ -108,25 +101,21 @@ export class Engine {
   /** Opening: when the connect timeout ends; open: the heartbeat deadline. */
   private _deadline!: number;
   private _queue!: HandshakeStep[];
-  /** This attempt's handshake failures: the aggregate error's parts, or the strategy's to remember. */
-  private _failed: HandshakeFailure[] = [];
-  private _started!: number;
+  /** Why each transport could not open the session: unsupported, then each failed attempt. */
+  private _errors: TransportError[] = [];
 
   constructor(
     /** Engine.IO endpoint with trailing slash: `https://host/socket.io/`. */
     readonly base: string,
-    private readonly _opts: EngineOptions,
+    /** @internal */
+    readonly _opts: EngineOptions,
     /** @internal */
     readonly _h: EngineHandler,
   ) {}
 
   open(): void {
-    const o = this._opts;
-    const probes = (this.probes = probeTransports(o.transports, this.base, o.global));
-    this._queue = o.strategy
-      ? o.strategy.handshake(probes)
-      : o.transports.filter((_, i) => probes[i]!.supported).map((factory) => ({ factory, deadlineMs: HANDSHAKE_DEADLINE_MS }));
-    this._deadline = Date.now() + (o.timeout ?? 20_000);
+    this._queue = this._plan();
+    this._deadline = Date.now() + (this._opts.timeout ?? 20_000);
     this._next();
   }
 
@@ -143,14 +132,14 @@ export class Engine {
     if (this.readyState !== "open") return false;
     if (Date.now() < this._deadline) return true;
     // Silence past the heartbeat deadline: the transport died without saying so.
-    this._opts.strategy?.died(this.transport!.name);
+    this._died(this.transport!.name);
     this._close("ping timeout");
     return false;
   }
 
-  /** The current transport would take a packet now (nothing queued ahead, not busy, not pausing). */
+  /** The current transport would take a packet now (nothing queued ahead, not busy). */
   writable(): boolean {
-    return !!this.transport?.writable && !this._wb.length && !this._pausing && !this._reading;
+    return !!this.transport?.writable && !this._wb.length && !this._reading;
   }
 
   /** Close the session on purpose: what is queued and the close packet are still written, within LINGER_MS. */
@@ -158,19 +147,39 @@ export class Engine {
     this._close("forced close", undefined, this.readyState === "open");
   }
 
-  /** On to the next handshake attempt, after `failure` of the last one (its factory, outcome, reason). */
-  private _next(failure?: [TransportFactory, TransportOutcome, Error | string | undefined]): void {
-    clearTimeout(this._timer);
-    if (failure) {
-      const [f, outcome, cause] = failure;
-      const error = cause instanceof TransportError ? cause : new TransportError(`${f.name}: ${(cause as Error)?.message ?? cause}`, f.name, { cause });
-      this._failed.push([f.name, outcome, error]);
-    }
+  /** @internal The static probes; an unsupported transport counts as failed already (its reason says why). */
+  _probe(): ProbeResult[] {
+    const t = this._opts.transports;
+    const probes = probeTransports(t, this.base, this._opts.global);
+    probes.forEach((p, i) => p.supported || this._errors.push(new TransportError(`${t[i]!.name}: ${p.reason}`, t[i]!.name)));
+    return probes;
+  }
+
+  /** @internal The handshake attempts, in order. */
+  _plan(): HandshakeStep[] {
+    const probes = this._probe();
+    return this._opts.transports.filter((_, i) => probes[i]!.supported).map((factory) => ({ factory, deadlineMs: HANDSHAKE_DEADLINE_MS }));
+  }
+
+  /** @internal The handshake attempt on `f` failed (`cause` a TimeoutError when it hung): on to the next. */
+  _fail(f: TransportFactory, cause: Error | string | undefined): void {
+    this._release();
+    this._errors.push(cause instanceof TransportError ? cause : new TransportError(`${f.name}: ${(cause as Error)?.message ?? cause}`, f.name, { cause }));
+    this._next();
+  }
+
+  /** @internal The session opened on `transport`; may return what to run once `open` is out (upgrades). */
+  _opened(): (() => void) | void {}
+
+  /** @internal The transport carrying the open session died (error or silence). */
+  _died(_name: TransportName): void {}
+
+  /** The next handshake attempt, or the end: every transport failed (or none was supported). */
+  private _next(): void {
     const step = this._queue.shift();
     if (!step) {
-      const errors = this._failed.map((f) => f[2]);
-      const reasons = this.probes.map((p, i) => `${this._opts.transports[i]!.name}: ${p.reason}`).join("; ");
-      const error = new TransportError(`${errors.length ? "every transport failed" : "no supported transport"} (${reasons})`, undefined, {
+      const errors = this._errors;
+      const error = new TransportError(`no transport worked (${errors.map((e) => e.message).join("; ")})`, undefined, {
         errors,
         cause: errors[errors.length - 1],
       });
@@ -180,17 +189,12 @@ export class Engine {
     const f = step.factory;
     const t = (this.transport = this._create(f));
     this._factory = f;
-    const left = this._deadline - (this._started = Date.now());
+    const left = this._deadline - Date.now();
     // The last attempt, or one that would outlive the connect timeout, gets what is left of it; before that a
     // silent hang is a failure too, and the next attempt is tried.
     const last = !this._queue.length || left <= step.deadlineMs;
     this._timer = setTimeout(
-      () => {
-        if (last) return this._close("timeout", new TimeoutError("connect timeout"));
-        this._release();
-        // A stream that never delivers its open packet is as buffered as a late probe.
-        this._next([f, f.traits.streaming ? "buffered" : "timeout", new TimeoutError("no open packet")]);
-      },
+      () => (last ? this._close("timeout", new TimeoutError("connect timeout")) : this._fail(f, new TimeoutError("no open packet"))),
       last ? left : step.deadlineMs,
     );
     t.open();
@@ -228,8 +232,8 @@ export class Engine {
           if (!mine()) return side?.onClose(reason, error);
           if (this.readyState === "closed") return this._release();
           this.transport = undefined;
-          if (this.readyState === "opening") return this._next([f, "failed", error ?? reason]);
-          if (error) o.strategy?.died(f.name);
+          if (this.readyState === "opening") return this._fail(f, error ?? reason);
+          if (error) this._died(f.name);
           this._close(error ? "transport error" : "transport close", error);
         },
       },
@@ -250,10 +254,7 @@ export class Engine {
     // The first packet of an Engine.IO v4 handshake is the open packet (a second one is ignored, above). A server
     // answering anything else is not one: that transport failed, and the next is tried. Ignoring it instead would
     // let an HTTP transport re-handshake in a loop until the connect timeout.
-    if (p.type !== "open") {
-      this._release();
-      return this._next([this._factory, "failed", new ProtocolError(`${p.type} before the open packet`)]);
-    }
+    if (p.type !== "open") return this._fail(this._factory, new ProtocolError(`${p.type} before the open packet`));
     let hs: Handshake | undefined;
     try {
       hs = JSON.parse(p.data as string) as Handshake;
@@ -261,13 +262,12 @@ export class Engine {
       // reported below
     }
     if (!(hs?.sid && hs.pingInterval > 0 && hs.pingTimeout > 0)) return this._close("parse error", new ProtocolError("bad open packet"));
-    if (!Array.isArray(hs.upgrades)) hs.upgrades = [];
     if (!(hs.maxPayload > 0)) hs.maxPayload = 1e6;
     this.id = hs.sid;
     this.handshake = hs;
     this.readyState = "open";
     this._resetPing();
-    const upgrade = this._opts.strategy?.opened(this, Date.now() - this._started, this._failed.splice(0));
+    const upgrade = this._opened();
     this._h.onEvent("transport", { name: this.transport!.name, previous: null, reason: "handshake" });
     if (this.readyState !== "open") return;
     this._h.onOpen();
@@ -293,7 +293,7 @@ export class Engine {
   _flush(): void {
     const t = this.transport;
     const wb = this._wb;
-    if (!t?.writable || this._pausing || this._reading || this.readyState === "opening") return;
+    if (!t?.writable || this._reading || this.readyState === "opening") return;
     if (!wb.length) return this.readyState === "closed" ? this._release() : undefined;
     const traits = this._factory.traits;
     // Text transports can't carry a Blob: read it first, holding later packets so order is kept.
@@ -321,10 +321,6 @@ export class Engine {
     if (this.readyState === "closed") return;
     this.readyState = "closed";
     clearTimeout(this._timer);
-    const up = this._up;
-    this._up = undefined;
-    this._pausing = false;
-    up?.cancel();
     // Lingering: released once all is written, now or on drain (by _flush), or when the timer ends it.
     if (linger) {
       this._wb.push({ type: "close" });

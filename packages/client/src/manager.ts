@@ -5,7 +5,7 @@
 import { backoffDelay } from "./backoff.js";
 import { TransportError } from "./errors.js";
 import { Emitter, rethrow } from "./emitter.js";
-import { Engine, probeTransports, type EngineEvents, type EngineStrategy } from "./engine.js";
+import { Engine, probeTransports, type EngineEvents, type EngineHandler, type EngineStrategy } from "./engine.js";
 import type { RankingRow } from "./ranking.js";
 import { encodeSocketPacket, SocketDecoder, type SocketPacket } from "./socket-codec.js";
 import { Socket, type SocketOptions } from "./socket.js";
@@ -135,7 +135,7 @@ export class Manager extends Emitter<ManagerEvents> {
     this._stop = false;
     const decoder = new SocketDecoder();
     // EngineOptions is a subset of ManagerOptions.
-    const engine: Engine = (this.engine = new Engine(this.uri, { ...this.opts, strategy: this._strategy }, {
+    const handler: EngineHandler = {
       onOpen: () => {
         this._readyState = "open";
         this._fire("open", []);
@@ -172,7 +172,8 @@ export class Manager extends Emitter<ManagerEvents> {
         else if (this._reconnection && !(opening && this._attempts)) this._reconnect();
       },
       onEvent: (type, event) => this._fire(type, [event] as never),
-    }));
+    };
+    const engine: Engine = (this.engine = this._strategy?.session(this.uri, this.opts, handler) ?? new Engine(this.uri, this.opts, handler));
     engine.open();
     return this;
   }

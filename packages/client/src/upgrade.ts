@@ -4,10 +4,10 @@
 // strategy (transport-strategy.ts): a bundle without one has no upgrades and none of this code.
 // @see https://github.com/socketio/engine.io-protocol#upgrade  and  ../../../../shared/PROTOCOL.md §1 "Upgrade"
 
-import type { Engine } from "./engine.js";
 import { TimeoutError, TransportError } from "./errors.js";
 import type { HandshakeStep as UpgradeStep } from "./engine.js";
 import type { TransportOutcome } from "./transport-memory.js";
+import type { RankedEngine as Engine } from "./transport-strategy.js";
 import type { Transport, TransportName } from "./transport.js";
 
 /** Where an upgrade's outcome goes (the strategy's memory); `rttMs` on success. */

@@ -38,7 +38,7 @@ afterEach(() => {
 /** An Engine with the ranking strategy (handshake on the dependable transport, then upgrades), nothing stored. */
 function openEngine(transports = [ws, poll], query?: Record<string, string>): Engine {
   const strategy = ranked(BASE, { transports, rememberTransport: false });
-  const e = new Engine(BASE, { transports, query, strategy }, h);
+  const e = strategy.session(BASE, { transports, query }, h);
   e.open();
   return e;
 }
@@ -166,7 +166,7 @@ describe("handshake", () => {
     const [name, reason, error] = h.calls.at(-1)!;
     expect([name, reason]).toEqual(["onClose", "transport error"]);
     expect(error).toBeInstanceOf(TransportError);
-    expect((error as TransportError).message).toContain("every transport failed");
+    expect((error as TransportError).message).toMatch(/no transport worked \(polling: refused 1; websocket: refused 2\)/);
     expect((error as TransportError).errors!.map((x) => x.transport)).toEqual(["polling", "websocket"]);
     expect(((error as TransportError).errors![0]!.cause as Error).message).toBe("refused 1");
   });
@@ -177,7 +177,7 @@ describe("handshake", () => {
     expect(h.calls).toEqual([]);
     await Promise.resolve();
     const error = h.calls.at(-1)![2] as TransportError;
-    expect(error.message).toMatch(/no supported transport.*websocket: fake: unsupported; polling: fake: unsupported/);
+    expect(error.message).toBe("no transport worked (websocket: fake: unsupported; polling: fake: unsupported)");
   });
 
   it("ignores a second open packet (packets before the first fail the attempt: see 'without a strategy')", () => {

@@ -2,7 +2,7 @@
 // ok/timeout/buffered/failed, repeated deaths), the remembered best transport opened directly with a fallback,
 // ranked-down transports not probed, and failures of a fully unreachable server not held against transports.
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { Engine, type EngineHandler } from "../src/engine.js";
+import type { Engine, EngineHandler } from "../src/engine.js";
 import { ranked, type TransportStrategy } from "../src/transport-strategy.js";
 import { createTransportMemory, type TransportMemory } from "../src/transport-memory.js";
 import { DUPLEX, POLLING, fakeFactory, type FakeFactory } from "./helpers/fake-transport.js";
@@ -29,7 +29,7 @@ beforeEach(() => {
 afterEach(() => vi.useRealTimers());
 
 function open(h: EngineHandler = quiet()): Engine {
-  const e = new Engine(BASE, { transports: [ws, xm, poll], strategy }, h);
+  const e = strategy.session(BASE, { transports: [ws, xm, poll] }, h);
   e.open();
   return e;
 }
@@ -126,13 +126,13 @@ describe("memory drives the next connection", () => {
     };
     const global = { localStorage } as unknown as typeof globalThis;
     const off = ranked(BASE, { transports: [ws, poll], rememberTransport: false, global });
-    new Engine(BASE, { transports: [ws, poll], strategy: off }, quiet()).open();
+    off.session(BASE, { transports: [ws, poll] }, quiet()).open();
     poll.instances[0]!.handshake();
     expect(store.size).toBe(0);
     const probes = [ws, poll].map(() => ({ supported: true, reason: "fake" }));
     expect(off.rank(probes).find((r) => r.name === "polling")).toMatchObject({ last: "ok" }); // still known to this Manager
     const on = ranked(BASE, { transports: [ws, poll], global });
-    new Engine(BASE, { transports: [ws, poll], strategy: on }, quiet()).open();
+    on.session(BASE, { transports: [ws, poll] }, quiet()).open();
     poll.instances[1]!.handshake();
     expect(JSON.parse(store.get("omnio:transports:v1")!).origins[0].key).toBe(BASE);
   });
