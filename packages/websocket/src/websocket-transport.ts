@@ -36,10 +36,13 @@ export function createWebSocketTransport(context: TransportContext, options: Web
     ws.close();
   };
 
-  /** Release everything, then report once. `what` names the failed operation. */
-  const fail = (what: string, cause: unknown, reason = "transport error", detail = (cause as Error).message): void => {
+  /**
+   * Release everything, then report once. With `what` (the failed operation), the error names it and the URL;
+   * `detail` defaults to the cause's message.
+   */
+  const end = (reason: string, what?: string, cause?: unknown, detail = (cause as Error | undefined)?.message): void => {
     release();
-    sink.onClose(reason, new TransportError(`${what} websocket to ${url}: ${detail}`, "websocket", { cause }));
+    sink.onClose(reason, what ? new TransportError(`${what} websocket to ${url}: ${detail}`, "websocket", { cause }) : undefined);
   };
 
   return {
@@ -60,7 +63,7 @@ export function createWebSocketTransport(context: TransportContext, options: Web
       } catch (cause) {
         // The constructor throws synchronously (bad URL, blocked port): report after open() returns, so the
         // session is not re-entered while it is still calling us; close() before that silences it.
-        return queueMicrotask(() => state < 3 && fail("Failed to open", cause));
+        return queueMicrotask(() => state < 3 && end("transport error", "Failed to open", cause));
       }
       ws.binaryType = "arraybuffer";
       ws.onopen = () => {
@@ -72,23 +75,19 @@ export function createWebSocketTransport(context: TransportContext, options: Web
         try {
           packet = decodeFrame(data as string | ArrayBuffer);
         } catch (cause) {
-          return fail("Failed to read from", cause, "parse error");
+          return end("parse error", "Failed to read from", cause);
         }
         sink.onPacket(packet);
       };
       ws.onclose = (event: WebSocketCloseLike) => {
         const wasOpen = state == 2;
         const { code, reason } = event;
-        if (wasOpen && (code == 1000 || code == 1005)) {
-          // The server ended the session cleanly (stock Engine.IO closes the socket without a close packet).
-          release();
-          return sink.onClose("transport close");
-        }
         const message = lastError?.message;
-        fail(
-          wasOpen ? "Lost" : "Failed to open",
+        end(
+          wasOpen ? "transport close" : "transport error",
+          // A clean end by the server is no error (stock Engine.IO closes the socket without a close packet).
+          wasOpen ? (code == 1000 || code == 1005 ? undefined : "Lost") : "Failed to open",
           lastError?.error ?? event,
-          wasOpen ? "transport close" : undefined,
           `${message ? message + " " : ""}(code ${code}${reason && ": " + reason})`,
         );
       };
