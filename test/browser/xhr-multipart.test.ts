@@ -1,6 +1,6 @@
 // @omnio/xhr-multipart in real Chromium, BUILT ESM (packages/*/dist/index.mjs through an import map) against the
 // real @omnio/server: forced alone, same-origin and cross-origin (page on 127.0.0.1:A, server on localhost:B with
-// `cors` for the page), with both stream readers (fetch streams, XHR progress); as an upgrade from polling;
+// `cors` for the page); as an upgrade from polling;
 // behind a buffering proxy (the probe misses its deadline, the session stays on polling); and close() leaving no
 // request open on the server. Build first: OMNIO_PACKAGES=client,xhr-multipart,polling,websocket npm run build
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -29,9 +29,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>omnio xhr-multipart</t
   // One socket per test, kept on window so later evaluate() calls can reach it.
   window.t = {
     log: [],
-    open(url, { reader, withPolling = false } = {}) {
-      // The XHR reader is the fallback where there is no TextDecoderStream: hide it from this page to get it.
-      if (reader === "xhr") delete window.TextDecoderStream;
+    open(url, { withPolling = false } = {}) {
       const transports = [xhrMultipart()];
       if (withPolling) transports.push(polling());
       const s = (this.socket = connect(url, { transports, strategy: ranked, reconnectionDelay: 100, reconnectionDelayMax: 500, forceNew: true }));
@@ -52,7 +50,7 @@ const PAGE = `<!doctype html><meta charset="utf-8"><title>omnio xhr-multipart</t
 type T = {
   log: Array<{ e: string; name?: string; reason?: string; error?: { name: string; message: string } }>;
   socket: import("@omnio/client").Socket;
-  open(url: string, options?: { reader?: "fetch" | "xhr"; withPolling?: boolean }): Promise<string>;
+  open(url: string, options?: { withPolling?: boolean }): Promise<string>;
   next(event: string, ms?: number): Promise<unknown[]>;
   until(check: () => boolean, ms: number, what: string): Promise<void>;
 };
@@ -101,14 +99,9 @@ async function openPage(url: string): Promise<{ context: BrowserContext; page: P
   return opened;
 }
 
-const setups = [
-  { origin: "same-origin", reader: "fetch" },
-  { origin: "cross-origin", reader: "fetch" },
-  { origin: "cross-origin", reader: "xhr" },
-  { origin: "same-origin", reader: "xhr" },
-] as const;
+const setups = [{ origin: "same-origin" }, { origin: "cross-origin" }] as const;
 
-describe.each(setups)("xhr-multipart forced alone, $origin, $reader reader", ({ origin, reader }) => {
+describe.each(setups)("xhr-multipart forced alone, $origin", ({ origin }) => {
   let pageServer: StaticServer;
   let ioServer: StaticServer | undefined;
   let server: ReturnType<typeof socketServer>;
@@ -138,7 +131,7 @@ describe.each(setups)("xhr-multipart forced alone, $origin, $reader reader", ({ 
   it("connects and carries events both ways, acks, binary, a 1,000-event burst in order and a 300 KB payload", async () => {
     const { page } = opened;
     const streamsBefore = server.opened();
-    expect(await page.evaluate(([u, r]) => (window as unknown as W).t.open(u, { reader: r }), [url, reader] as const)).toBe("xhr-multipart");
+    expect(await page.evaluate((u) => (window as unknown as W).t.open(u), url)).toBe("xhr-multipart");
     const result = await page.evaluate(async () => {
       const { t } = window as unknown as W;
       const s = t.socket;
@@ -152,10 +145,9 @@ describe.each(setups)("xhr-multipart forced alone, $origin, $reader reader", ({ 
       s.emit("big", 300_000);
       const [big] = (await bigP) as [string];
       const after = await s.timeout(10_000).emitWithAck("echo", "after the big one");
-      // without TextDecoderStream the fetch reader could not have read a byte: the XHR one did
-      return { reader: "TextDecoderStream" in window ? "fetch" : "xhr", crossOrigin: new URL(s.io.engine!.base).origin !== location.origin, echo, bin: Array.from(new Uint8Array(bin)), inOrder: got.every((v, i) => v === i), count: got.length, bigOk: big.length === 150_000 && /^é+$/.test(big), after };
+      return { crossOrigin: new URL(s.io.engine!.base).origin !== location.origin, echo, bin: Array.from(new Uint8Array(bin)), inOrder: got.every((v, i) => v === i), count: got.length, bigOk: big.length === 150_000 && /^é+$/.test(big), after };
     });
-    expect(result).toMatchObject({ reader, crossOrigin: origin === "cross-origin", echo: { s: "é😀\r\n--x" }, bin: [0, 1, 254, 255], inOrder: true, count: 1000, bigOk: true, after: "after the big one" });
+    expect(result).toMatchObject({ crossOrigin: origin === "cross-origin", echo: { s: "é😀\r\n--x" }, bin: [0, 1, 254, 255], inOrder: true, count: 1000, bigOk: true, after: "after the big one" });
     // 300 KB went out on one stream, which the server then ended (cycling): the client opened at least a second
     expect(server.opened() - streamsBefore).toBeGreaterThanOrEqual(2);
     expect(opened.errors).toEqual([]);
@@ -184,7 +176,7 @@ describe.each(setups)("xhr-multipart forced alone, $origin, $reader reader", ({ 
 
   it("close() leaves no stream request open on the server", async () => {
     const { page } = opened;
-    expect(await page.evaluate(([u, r]) => (window as unknown as W).t.open(u, { reader: r }), [url, reader] as const)).toBe("xhr-multipart");
+    expect(await page.evaluate((u) => (window as unknown as W).t.open(u), url)).toBe("xhr-multipart");
     await until(() => server.streams.size === 1, DEADLINE, "one open stream");
     await page.evaluate(() => (window as unknown as W).t.socket.disconnect());
     await until(() => server.streams.size === 0 && server.io.engine.clientsCount === 0, DEADLINE, "no stream and no session left");

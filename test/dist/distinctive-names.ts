@@ -50,7 +50,7 @@ export function distinctiveNames(transportDirs: string[], common: string[]): Map
 
 /** Hand-picked tells per transport (checked against the package's own dist by the test, so they stay true). */
 export const KNOWN_MARKERS: Record<string, string[]> = {
-  polling: ["no XHR or fetch"],
+  polling: ["no fetch for long polling"],
   jsonp: ["___eio"],
   "xhr-multipart": ["multipart/mixed"],
   iframe: ["postMessage"],

@@ -1,31 +1,36 @@
 // What the half-duplex HTTP transports (polling, xhr-multipart, htmlfile, jsonp) have in common, as a small
 // template: the public methods guard the state, keep one receiving request (a poll or a stream) and one POST in
 // flight at a time, queue sends, pause for an upgrade away, apply the close POST rule, and decode and deliver
-// payloads. A transport implements only how it receives (`_receive`: XHR/fetch GET, multipart stream, iframe,
-// `<script>`) and how it posts (`_post`); streaming ones extend HttpStreamTransport. Only HTTP transport
+// payloads. A transport implements only how it receives (`_receive`: fetch GET, multipart stream, iframe,
+// `<script>`) and how it posts (`_post`); those that use fetch extend FetchTransport. Only HTTP transport
 // packages import it, so a client + websocket bundle drops it; it references no request code, so JSONP (which
-// posts forms) has no XHR.
+// posts forms) has no fetch code.
 // @see https://github.com/socketio/engine.io-protocol#http-long-polling  and  PROTOCOL.md §1, §3–5
 
 import { decodePayload, encodePayload, type EnginePacket } from "./engine-codec.js";
 import { TransportError } from "./errors.js";
-import { cacheBuster } from "./http-send.js";
 import { buildUrl, type Transport, type TransportContext, type TransportName } from "./transport.js";
 
-/** Called once when a POST settled: an error, or nothing for success. */
-export type HttpPostDone = (error?: TransportError) => void;
+/** Called once when a POST went through (a failed one fails the transport instead). */
+export type HttpPostDone = () => void;
+
+let sequence = 0;
+
+/**
+ * A short value for the `t` query key, unique per request in this realm (defeats caches that ignore headers):
+ * the time (8 base-36 digits until 2059, so never ambiguous) and a counter.
+ */
+export const cacheBuster = (): string => Date.now().toString(36) + sequence++;
 
 // States (numbers: shorter than names once minified), ordered so that "open or pausing", the two in which
-// sending is allowed, is `>= OPEN`. IDLE → HANDSHAKE (no `sid`: the first payload must bring the open packet)
-// or JOINING (an upgrade probe: onOpen without one) → OPEN → PAUSING → PAUSED; CLOSED from anywhere, for good.
+// sending is allowed, is `>= OPEN`. IDLE → OPENING → OPEN → PAUSING → PAUSED; CLOSED from anywhere, for good.
 export const IDLE = 0;
 export const CLOSED = 1;
-export const HANDSHAKE = 2;
-export const JOINING = 3;
-export const PAUSED = 4;
-export const OPEN = 5;
-export const PAUSING = 6;
-export type HttpTransportState = 0 | 1 | 2 | 3 | 4 | 5 | 6;
+export const OPENING = 2;
+export const PAUSED = 3;
+export const OPEN = 4;
+export const PAUSING = 5;
+export type HttpTransportState = 0 | 1 | 2 | 3 | 4 | 5;
 
 export abstract class HttpTransport implements Transport {
   abstract readonly name: TransportName;
@@ -40,7 +45,7 @@ export abstract class HttpTransport implements Transport {
   /** Bodies handed to send() while a POST was in flight, posted one after another. */
   private _queue: string[] = [];
   private _onPaused?: () => void;
-  /** Joining: the open-on-a-fresh-task timer. */
+  /** Joining: the onOpen-on-a-fresh-task timer. */
   protected _timer?: ReturnType<typeof setTimeout>;
 
   constructor(protected readonly _context: TransportContext) {}
@@ -55,16 +60,15 @@ export abstract class HttpTransport implements Transport {
     return this._state >= OPEN && !this._inPost;
   }
 
+  /**
+   * The first receive starts at once. A handshake (no `sid`) opens with its first payload, which brings the open
+   * packet; joining a session (an upgrade probe) gets none, so it opens on a fresh task (never inside open()).
+   */
   open(): void {
     if (this._state) return;
-    // Handshake: onOpen comes with the open packet.
-    if ("sid" in this._context.query()) {
-      this._state = JOINING;
-      this._join();
-    } else {
-      this._state = HANDSHAKE;
-      this._start();
-    }
+    this._state = OPENING;
+    if ("sid" in this._context.query()) this._timer = setTimeout(() => this._ready());
+    this._start();
   }
 
   /** Blobs must have been read into ArrayBuffers (the session does): a text payload cannot carry them. */
@@ -93,14 +97,6 @@ export abstract class HttpTransport implements Transport {
     // when paused (the session moved to another transport) nor once a close packet went either way.
     this._closePost(this._state >= OPEN && !this._ended);
     this._stop();
-  }
-
-  /** Joining a session: onOpen on a fresh task (never from inside open()), then the first poll. */
-  protected _join(): void {
-    this._timer = setTimeout(() => {
-      this._ready();
-      if (this._state == OPEN) this._start();
-    }, 0);
   }
 
   /** Puts packets on the queue of bodies to post: one body per `send()`. */
@@ -133,7 +129,7 @@ export abstract class HttpTransport implements Transport {
       return false;
     }
     // A handshake's first payload: the session takes the open packet from it (and waits for one).
-    if (this._state == HANDSHAKE) this._ready();
+    this._ready();
     for (const packet of packets) {
       // The session may close or pause us from inside onPacket: re-check before every delivery.
       if (this._state == CLOSED) return false;
@@ -149,7 +145,7 @@ export abstract class HttpTransport implements Transport {
     this._inGet = undefined;
     if (this._state == OPEN) this._start();
     // A handshake's receive ended without a payload (a stream ended empty): nothing will bring the open packet.
-    else if (this._state == HANDSHAKE) this._fail(new TransportError("no open packet", this.name));
+    else if (this._state == OPENING) this._fail(new TransportError("no open packet", this.name));
     else this._tryPause();
   }
 
@@ -169,20 +165,21 @@ export abstract class HttpTransport implements Transport {
     this._inGet = this._receive();
   }
 
-  /** Now open: tell the session. */
+  /** Now open, if still opening: tell the session. */
   protected _ready(): void {
-    this._state = OPEN;
-    this._context.sink.onOpen();
+    if (this._state == OPENING) {
+      this._state = OPEN;
+      this._context.sink.onOpen();
+    }
   }
 
   /** Posts the next queued body, if any. */
   private _flush(): void {
     const body = this._queue.shift();
     if (body == null) return;
-    this._inPost = this._post(body, (error) => {
+    this._inPost = this._post(body, () => {
       this._inPost = undefined;
-      if (error) this._fail(error);
-      else if (this._queue.length) this._flush();
+      if (this._queue.length) this._flush();
       else if (this._state == OPEN) this._context.sink.onDrain();
       else this._tryPause();
     });

@@ -12,9 +12,8 @@ export type {
   TransportFactory,
 } from "./transport.js";
 export type { BinaryData, EnginePacket, EnginePacketType } from "./engine-codec.js";
-export { httpSend, cacheBuster, httpError, fetchInit, xhrSend, type HttpRequest, type HttpStatusFailure, type HttpDone, type HttpContext } from "./http-send.js";
-export { HttpTransport, type HttpPostDone, type HttpTransportState } from "./http-transport.js";
-export { HttpStreamTransport } from "./http-stream-transport.js";
+export { HttpTransport, cacheBuster, type HttpPostDone, type HttpTransportState } from "./http-transport.js";
+export { FetchTransport, type HttpStatusFailure } from "./fetch-transport.js";
 export { encodePacket, decodePacket, encodePayload, decodePayload, isBinary, SEPARATOR } from "./engine-codec.js";
 export { encodeFrame, decodeFrame } from "./engine-codec.js";
 export type { BinaryType } from "./engine-codec.js";

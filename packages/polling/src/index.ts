@@ -1,5 +1,5 @@
 // @omnio/polling: the AJAX long-polling transport factory. Nothing runs at import time.
-// @see https://developer.mozilla.org/en-US/docs/Web/API/XMLHttpRequest
+// @see https://developer.mozilla.org/en-US/docs/Web/API/Fetch_API
 
 import type { TransportFactory } from "@omnio/client";
 import { PollingTransport } from "./polling-transport.js";
@@ -9,17 +9,14 @@ export { PollingTransport } from "./polling-transport.js";
 /** No options yet; the object is there so adding some later does not change the call shape. */
 export type PollingTransportOptions = Record<string, never>;
 
-/** The probe is side-effect free: it looks at constructors and prototypes, constructs nothing. */
+/** The probe is side-effect free: it looks for fetch, constructs nothing. fetch always speaks CORS. */
 export function polling(_options?: PollingTransportOptions): TransportFactory {
   return {
     name: "polling",
     traits: { duplex: false, streaming: false, binary: false, crossOrigin: "cors", handshake: true },
-    probe({ global, crossOrigin }) {
-      const { XMLHttpRequest: Xhr, fetch } = global as Partial<typeof globalThis>;
-      if (!Xhr) return { supported: !!fetch, reason: fetch ? "fetch" : "no XHR or fetch" };
-      // A CORS-capable XHR (level 2) has `withCredentials` on its prototype: nothing is constructed just to look.
-      const cors = !crossOrigin || "withCredentials" in Xhr.prototype;
-      return { supported: cors, reason: cors ? "XHR" : "XHR without CORS" };
+    probe({ global }) {
+      const supported = !!(global as Partial<typeof globalThis>).fetch;
+      return { supported, reason: supported ? "long polling over fetch" : "no fetch for long polling" };
     },
     create: (context) => new PollingTransport(context),
   };

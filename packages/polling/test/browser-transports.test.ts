@@ -1,4 +1,4 @@
-// Both transports in real Chromium (XMLHttpRequest and the browser's WebSocket) against a REAL socket.io@4.8
+// Both transports in real Chromium (the browser's fetch and WebSocket) against a REAL socket.io@4.8
 // server on another origin (page on localhost, server on 127.0.0.1): CORS with credentials, handshake,
 // CONNECT, text and binary events, close. The transports' sources are bundled for the page with esbuild.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -120,7 +120,7 @@ describe.each(["polling", "websocket"] as const)("%s in Chromium ↔ socket.io@4
       ]);
       expect((result.probe as { supported: boolean }).supported).toBe(true);
       expect((result.probe as { reason: string }).reason).toBe(
-        name === "polling" ? "XHR" : "global WebSocket present",
+        name === "polling" ? "long polling over fetch" : "global WebSocket present",
       );
       expect(errors).toEqual([]);
     } finally {

@@ -233,22 +233,13 @@ describe("polling probe", () => {
     crossOrigin,
     global: global as typeof globalThis,
   });
-  class CorsXhr {
-    withCredentials = false;
-  }
-  Object.defineProperty(CorsXhr.prototype, "withCredentials", { value: false, writable: true });
-  class OldXhr {}
   const probe = polling().probe;
 
-  it("XHR same-origin, XHR with CORS cross-origin, fetch only, nothing", () => {
-    expect(probe(env({ XMLHttpRequest: OldXhr as never }))).toEqual({ supported: true, reason: "XHR" });
-    expect(probe(env({ XMLHttpRequest: CorsXhr as never }, true)).supported).toBe(true);
-    expect(probe(env({ XMLHttpRequest: OldXhr as never }, true))).toEqual({
-      supported: false,
-      reason: "XHR without CORS",
-    });
-    expect(probe(env({ fetch: globalThis.fetch }, true))).toEqual({ supported: true, reason: "fetch" });
-    expect(probe(env({}))).toEqual({ supported: false, reason: "no XHR or fetch" });
+  it("needs fetch (which always speaks CORS), same-origin or cross-origin; an XHR alone is not used", () => {
+    expect(probe(env({ fetch: globalThis.fetch }))).toEqual({ supported: true, reason: "long polling over fetch" });
+    expect(probe(env({ fetch: globalThis.fetch }, true))).toEqual({ supported: true, reason: "long polling over fetch" });
+    expect(probe(env({ XMLHttpRequest: class {} as never }))).toEqual({ supported: false, reason: "no fetch for long polling" });
+    expect(probe(env({}))).toEqual({ supported: false, reason: "no fetch for long polling" });
   });
 
   it("declares its traits", () => {

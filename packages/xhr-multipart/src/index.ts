@@ -2,12 +2,12 @@
 // @see ../../../shared/PROTOCOL.md §4
 
 import type { ProbeEnv, ProbeResult, TransportFactory } from "@omnio/client";
-import { XhrMultipartTransport, readerOf } from "./xhr-multipart-transport.js";
+import { XhrMultipartTransport } from "./xhr-multipart-transport.js";
 
-export { XhrMultipartTransport, type StreamReader } from "./xhr-multipart-transport.js";
+export { XhrMultipartTransport } from "./xhr-multipart-transport.js";
 export { multipartParser, type MultipartParser } from "./multipart-parser.js";
 
-/** No options (the reader is chosen by what the environment has); the object keeps the call shape open. */
+/** No options; the object keeps the call shape open. */
 export type XhrMultipartOptions = Record<string, never>;
 
 export function xhrMultipart(_options?: XhrMultipartOptions): TransportFactory {
@@ -19,8 +19,11 @@ export function xhrMultipart(_options?: XhrMultipartOptions): TransportFactory {
   };
 }
 
-/** Side-effect free: "fetch reader", "xhr reader", or "no fetch or xhr". */
+/**
+ * Side-effect free: looks for fetch, constructs nothing. Every environment with fetch that runs this ES2020 code
+ * streams its response bodies (ReadableStream) and has TextDecoder.
+ */
 export function probeXhrMultipart({ global }: ProbeEnv): ProbeResult {
-  const use = readerOf(global);
-  return { supported: !!use, reason: use ? use + " reader" : "no fetch or xhr" };
+  const supported = !!(global as Partial<typeof globalThis>).fetch;
+  return { supported, reason: supported ? "fetch streams" : "no fetch streams" };
 }

@@ -28,7 +28,7 @@ async function listen(attach: (http: HttpServer) => void): Promise<string> {
 /** The socket's first `event`'s first argument, bounded. */
 const once = <T>(socket: Socket, event: string, ms = 5000): Promise<T> => waitFor<[T]>(socket, event, ms).then((args) => args[0]);
 
-describe("xhr-multipart against @omnio/server (Node, fetch reader)", () => {
+describe("xhr-multipart against @omnio/server (Node)", () => {
   it("connects on xhr-multipart alone; events both ways, acks, binary, a 1,000-event burst in order", async () => {
     const io = new Server({ transports: ["xhr-multipart"] });
     const url = await listen((http) => io.attach(http));
