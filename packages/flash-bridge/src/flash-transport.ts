@@ -1,100 +1,158 @@
 // The flashsocket transport: a WebSocket opened by a bridge (bridge.swf under Flash Player or Ruffle, or any
-// object with web-socket-js's surface), shared with every other flashsocket of the page through the bridge host.
-// One Engine.IO packet per text frame, URI-encoded across the bridge; binary travels as `b<base64>` (the bridge
-// sends text frames only). A closure rather than a class: the minifier shortens locals, not property names.
-// @see ../../../../shared/PROTOCOL.md §6
+// object with web-socket-js's surface). One Engine.IO packet per text frame, URI-encoded across the bridge;
+// binary travels as `b<base64>` (the bridge sends text frames only). Each transport owns its bridge for its
+// lifetime: the callbacks object the bridge calls (`window[jsObject]`), the SWF element, the wait for
+// `__onFlashInitialized`, and the pull of `receiveEvents()` on a fresh task after `__onFlashEvent`. Another
+// transport wanting the same `jsObject` at the same time is refused. A closure rather than a class: the minifier
+// shortens locals, not property names. @see ../../../../shared/PROTOCOL.md §6
 
-import { buildUrl, decodePacket, encodePacket, type Transport, type TransportContext } from "@omnio/client";
-import { NAME, acquireHost, flashError, type BridgeHost, type BridgeSocket } from "./bridge-host.js";
-import type { FlashBridge } from "./bridge-surface.js";
+import { TimeoutError, TransportError, buildUrl, decodePacket, encodePacket, type Transport, type TransportContext } from "@omnio/client";
+import { DEFAULT_JS_OBJECT, type FlashBridge, type FlashBridgeCallbacks, type FlashBridgeEvent } from "./bridge-surface.js";
 import type { FlashBridgeOptions } from "./index.js";
+import { embedSwf } from "./swf-embed.js";
 
-const IDLE = 0, OPENING = 1, OPEN = 2, CLOSED = 3;
+export const NAME = "flashsocket";
 
-export function createFlashTransport(context: TransportContext, options: FlashBridgeOptions): Transport {
-  const sink = context.sink;
-  let state = IDLE;
-  let host: BridgeHost | undefined;
-  /** Set once this socket exists on the bridge; cleared when the bridge reported its close. */
-  let bridge: FlashBridge | undefined;
-  let id = 0;
+/**
+ * Socket ids, unique on the page: a handed-in bridge outlives its transports, and one may still be closing a
+ * socket (and report its close) when the next transport creates its own.
+ */
+let lastId = 0;
+
+export function createFlashTransport(context: TransportContext, o: FlashBridgeOptions): Transport {
+  const { sink, global } = context;
+  const slot = global as unknown as Record<string, FlashBridgeCallbacks | undefined>;
+  const name = o.jsObject ?? DEFAULT_JS_OBJECT;
+  const elementId = name + "_swf";
+  const id = ++lastId;
+  // 0 idle, 1 opening, 2 open, 3 closed. Plain numbers: named constants would stay variables once minified.
+  let state = 0;
   /** A send() not drained yet. */
   let busy = false;
+  /** Set by `__onFlashInitialized` (at once for a handed-in bridge that is ready). */
+  let bridge: FlashBridge | undefined;
+  /** This socket exists on the bridge (create() called, its close not reported). */
+  let created = false;
+  let tick: ReturnType<typeof setTimeout> | undefined;
+  let deadline: ReturnType<typeof setTimeout> | undefined;
+  let unembed: (() => void) | undefined;
 
-  /** Release everything (the bridge's socket, our place on the host); report once, unless closed on purpose. */
+  /** Release everything (timers, the bridge's socket, the callbacks, the SWF); report once, unless closed on purpose. */
   const end = (reason?: string, error?: Error): void => {
-    if (state === CLOSED) return;
-    state = CLOSED;
+    if (state > 2) return;
+    state = 3;
+    clearTimeout(tick);
+    clearTimeout(deadline);
     try {
-      bridge?.close(id);
+      if (created) bridge!.close(id);
     } catch {
       // The bridge is going away anyway.
     }
-    host?.remove(id);
+    unembed?.();
+    if (slot[name] === callbacks) delete slot[name];
     if (reason) sink.onClose(reason, error);
   };
 
+  /** A TransportError naming `what`, then the cause's message. (The SWF explains a failure in the reason of the
+   * close event that reports it, so its `__error` calls add nothing a message needs.) */
   const fail = (what: string, cause?: unknown, reason = "transport error"): void =>
-    end(reason, flashError(what, cause, host?.lastError));
+    end(reason, new TransportError(NAME + " " + what + (cause instanceof Error ? ": " + cause.message : ""), NAME, { cause }));
 
-  const socket: BridgeSocket = {
-    ready(b) {
-      // Called on every pull (registered sockets only, which are opening or open): create once.
-      if (bridge) return;
-      // Extra headers as the bridge wants them, `Name: value\r\n` lines; CR/LF dropped, so none can add a header.
-      let headers = "";
-      for (const name in context.extraHeaders) headers += `${name}: ${context.extraHeaders[name]}`.replace(/[\r\n]/g, "") + "\r\n";
-      // The URL from the query of this moment (the sid may arrive after create()). A throw fails the bridge (host).
-      b.create(id, buildUrl(context.base.replace(/^http/, "ws"), { ...context.query(), transport: NAME }), [], null, 0, headers);
-      bridge = b;
-    },
-    // An `error` event is ignored: the bridge follows it with a close that is not clean.
-    event({ type, message, code = 1006, reason, wasClean }) {
-      if (type === "open" && state === OPENING) {
-        state = OPEN;
-        sink.onOpen();
+  // Every callback only schedules: Flash and Ruffle re-enter poorly from inside their calls into JS.
+  const schedule = (): void => void (tick ??= setTimeout(step, 0));
+
+  const step = (): void => {
+    tick = undefined;
+    let events: unknown;
+    try {
+      if (!created) {
+        // Extra headers as the bridge wants them, `Name: value\r\n` lines; CR/LF dropped, so none can add a header.
+        let headers = "";
+        for (const name in context.extraHeaders) headers += `${name}: ${context.extraHeaders[name]}`.replace(/[\r\n]/g, "") + "\r\n";
+        // The page's URL gives the handshake its Origin; the URL has the query of this moment (the sid may arrive
+        // after create()). An element without the bridge's methods throws here.
+        bridge!.setCallerUrl(global.location?.href ?? "");
+        bridge!.create(id, buildUrl(context.base.replace(/^http/, "ws"), { ...context.query(), transport: NAME }), [], null, 0, headers);
+        created = true;
       }
-      if (type === "message" && state === OPEN) {
-        let packet;
-        try {
-          packet = decodePacket(decodeURIComponent(message as string)); // binary as an ArrayBuffer (the default)
-        } catch (cause) {
-          return fail("bad frame", cause, "parse error");
-        }
-        sink.onPacket(packet);
-      }
-      if (type === "close") {
-        bridge = undefined; // closed on the bridge's side: nothing to close there
-        const wasOpen = state === OPEN;
-        // The server ended the session cleanly (the bridge already answered the close frame).
-        if (wasOpen && wasClean && (code === 1000 || code === 1005)) return end("transport close");
-        fail(`${wasOpen ? "closed" : "failed to open"} (code ${code}${reason ? ": " + reason : ""})`, undefined, wasOpen ? "transport close" : "transport error");
-      }
-    },
-    fail: (error) => end("transport error", error),
+      events = bridge!.receiveEvents();
+    } catch (cause) {
+      return fail("bridge threw", cause);
+    }
+    // Another id (a socket of an earlier transport still closing, or junk) is not ours: dropped.
+    if (Array.isArray(events)) for (const event of events) if (event?.webSocketId === id) receive(event);
   };
 
-  const t: Transport = {
+  // An `error` event is ignored: the bridge follows it with a close that is not clean.
+  const receive = ({ type, message, code = 1006, reason, wasClean }: FlashBridgeEvent): void => {
+    if (type === "open" && state == 1) {
+      state = 2;
+      sink.onOpen();
+    }
+    if (type === "message" && state == 2) {
+      let packet;
+      try {
+        packet = decodePacket(decodeURIComponent(message as string)); // binary as an ArrayBuffer (the default)
+      } catch (cause) {
+        return fail("bad frame", cause, "parse error");
+      }
+      sink.onPacket(packet);
+    }
+    if (type === "close") {
+      created = false; // closed on the bridge's side: nothing to close there
+      const wasOpen = state == 2;
+      // The server ended the session cleanly (the bridge already answered the close frame).
+      if (wasOpen && wasClean && (code === 1000 || code === 1005)) return end("transport close");
+      fail(`${wasOpen ? "closed" : "failed to open"} (code ${code}${reason ? ": " + reason : ""})`, undefined, wasOpen ? "transport close" : "transport error");
+    }
+  };
+
+  const callbacks: FlashBridgeCallbacks = {
+    __onFlashInitialized() {
+      // The SWF's methods are on its element now (Ruffle's replacement keeps the id); none is called from here.
+      bridge = o.bridge ?? (global.document.getElementById(elementId) as unknown as FlashBridge);
+      clearTimeout(deadline);
+      schedule();
+    },
+    __onFlashEvent() {
+      // Before it is up, the bridge has nothing of ours: the call is from an earlier bridge still closing.
+      if (bridge) schedule();
+      return true;
+    },
+    // Called only after setDebug(true), which this side never asks for.
+    __log() {},
+    __error() {},
+  };
+
+  return {
     name: NAME,
     get writable() {
-      return state === OPEN && !busy;
+      return state == 2 && !busy;
     },
 
     open() {
-      if (state !== IDLE) return;
-      state = OPENING;
+      if (state) return;
+      state = 1;
       try {
-        host = acquireHost(context, options);
+        // Another bridge, another transport or something else entirely answers at this name.
+        if (slot[name]) throw Error(`window.${name} in use`);
+        // The SWF calls back on a later task at the soonest.
+        if (!o.bridge) unembed = embedSwf(global, elementId, name, o, context.base, (cause) => fail("cannot load Ruffle", cause));
       } catch (cause) {
         // Never report from inside open(): the session is still calling us.
         return queueMicrotask(() => fail("open failed", cause));
       }
-      // The host calls socket.ready() on a later task, once the bridge is up.
-      id = host.add(socket);
+      slot[name] = callbacks;
+      if (o.bridge && o.ready !== false) {
+        callbacks.__onFlashInitialized();
+      } else {
+        const ms = o.initTimeout ?? 15_000;
+        deadline = setTimeout(() => fail("bridge not ready", new TimeoutError(`no __onFlashInitialized within ${ms} ms`)), ms);
+      }
     },
 
     send(packets) {
-      if (state !== OPEN) return;
+      if (state != 2) return;
       busy = true;
       try {
         for (const packet of packets) {
@@ -110,12 +168,10 @@ export function createFlashTransport(context: TransportContext, options: FlashBr
       // Drain after send() returns (a session writing from inside onDrain must not recurse).
       queueMicrotask(() => {
         busy = false;
-        if (state === OPEN) sink.onDrain();
+        if (state == 2) sink.onDrain();
       });
     },
 
     close: () => end(),
   };
-  return t;
 }
-

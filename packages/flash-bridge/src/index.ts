@@ -2,10 +2,9 @@
 // demand, or any object with web-socket-js's surface handed in. Nothing runs at import time.
 // @see ../../../../shared/PROTOCOL.md §6
 
-import type { ProbeResult, TransportFactory } from "@omnio/client";
+import type { TransportFactory } from "@omnio/client";
 import type { FlashBridge, RuffleSocketProxy } from "./bridge-surface.js";
-import { NAME } from "./bridge-host.js";
-import { createFlashTransport } from "./flash-transport.js";
+import { NAME, createFlashTransport } from "./flash-transport.js";
 
 export { DEFAULT_JS_OBJECT } from "./bridge-surface.js";
 export type { FlashBridge, FlashBridgeEvent, FlashBridgeCallbacks, RuffleSocketProxy } from "./bridge-surface.js";
@@ -30,21 +29,25 @@ export interface FlashBridgeOptions {
   initTimeout?: number;
 }
 
-const result = (supported: boolean, reason: string): ProbeResult => ({ supported, reason });
-
 export function flashBridge(options: FlashBridgeOptions = {}): TransportFactory {
+  const { bridge, ruffle } = options;
   return {
     name: NAME,
     // Embedding bridge.swf costs a player start (Ruffle: ~1.5–6 s on a busy machine) before the first frame:
     // probe deadlines get this much on top, so the start is not taken for a hang. A handed-in bridge is ready (0).
-    traits: { duplex: true, streaming: false, binary: false, crossOrigin: "bridge", handshake: true, startupMs: options.bridge ? 0 : 6000 },
+    traits: { duplex: true, streaming: false, binary: false, crossOrigin: "bridge", handshake: true, startupMs: bridge ? 0 : 6000 },
     probe({ global: g, url }) {
-      if (options.bridge) return result(true, "bridge object given");
-      if (!g.document) return result(false, "no document");
-      if (url.protocol === "https:") return result(false, "bridge.swf speaks ws:// only");
-      if ((g as { RufflePlayer?: unknown }).RufflePlayer) return result(true, "Ruffle on the page");
       // No look for the Flash plugin: since 2021 Flash Player refuses to run content. A native bridge is passed in.
-      return options.ruffle ? result(true, "Ruffle loadable from " + options.ruffle) : result(false, "no Ruffle");
+      const missing = bridge
+        ? ""
+        : !g.document
+          ? "no document"
+          : url.protocol == "https:"
+            ? "bridge.swf speaks ws:// only"
+            : (g as { RufflePlayer?: unknown }).RufflePlayer || ruffle
+              ? ""
+              : "no Ruffle";
+      return { supported: !missing, reason: missing || (bridge ? "bridge given" : "Ruffle") };
     },
     create: (context) => createFlashTransport(context, options),
   };

@@ -12,7 +12,6 @@ export function embedSwf(
   global: PageGlobal,
   id: string,
   jsObject: string,
-  swfUrl: string,
   o: FlashBridgeOptions,
   /** The Engine.IO endpoint: its host and port are what bridge.swf connects to. */
   base: string,
@@ -27,7 +26,7 @@ export function embedSwf(
   const attributes: Record<string, string> = {
     id,
     type: "application/x-shockwave-flash",
-    src: swfUrl,
+    src: o.swfUrl ?? base + "flash/bridge.swf",
     allowScriptAccess: "always",
     // A global's name: nothing in it that FlashVars would need escaped.
     flashvars: "jsObject=" + jsObject,

@@ -83,13 +83,14 @@ async function opened(bridge = new ScriptedBridge(), extra: Partial<TransportCon
 describe("flashBridge() probe", () => {
   const env = (global: object, url = "http://h/socket.io/") => ({ url: new URL(url), crossOrigin: false, global: global as typeof globalThis });
   it("explains what it found", () => {
-    expect(flashBridge({ bridge: new ScriptedBridge() }).probe(env({}))).toEqual({ supported: true, reason: "bridge object given" });
+    expect(flashBridge({ bridge: new ScriptedBridge() }).probe(env({}))).toEqual({ supported: true, reason: "bridge given" });
     expect(flashBridge().probe(env({})).reason).toMatch(/no document/);
     const doc = { document: {} };
     expect(flashBridge().probe(env(doc)).supported).toBe(false);
     expect(flashBridge().probe(env(doc)).reason).toMatch(/no Ruffle/);
-    expect(flashBridge().probe(env({ ...doc, RufflePlayer: {} }))).toEqual({ supported: true, reason: "Ruffle on the page" });
-    expect(flashBridge({ ruffle: "/r/" }).probe(env(doc))).toEqual({ supported: true, reason: "Ruffle loadable from /r/" });
+    expect(flashBridge().probe(env({ ...doc, RufflePlayer: {} }))).toEqual({ supported: true, reason: "Ruffle" });
+    // Ruffle loadable from `ruffle`:
+    expect(flashBridge({ ruffle: "/r/" }).probe(env(doc))).toEqual({ supported: true, reason: "Ruffle" });
     // The Flash plugin is not looked for: since 2021 Flash Player refuses to run content.
     const plugin = { ...doc, navigator: { plugins: { "Shockwave Flash": {} } } };
     expect(flashBridge().probe(env(plugin))).toEqual({ supported: false, reason: "no Ruffle" });
@@ -153,7 +154,8 @@ describe("FlashSocketTransport", () => {
     const t = flashBridge({ bridge }).create(context(sink));
     t.open();
     await until(() => bridge.calls.some((c) => c[0] === "create"), DEADLINE, "create");
-    bridge.emit({ type: "error", webSocketId: 1, readyState: 3 }, { type: "close", webSocketId: 1, readyState: 3, code: 1006, reason: "refused", wasClean: false });
+    const id = bridge.calls.find((c) => c[0] === "create")![1];
+    bridge.emit({ type: "error", webSocketId: id, readyState: 3 }, { type: "close", webSocketId: id, readyState: 3, code: 1006, reason: "refused", wasClean: false });
     await until(() => log.some((l) => l[0] === "close"), DEADLINE, "close");
     const error = log[0]![2] as TransportError;
     expect(error.message).toBe("flashsocket failed to open (code 1006: refused)");
@@ -172,14 +174,14 @@ describe("FlashSocketTransport", () => {
     const other = sinkRecorder();
     flashBridge({ bridge: new ScriptedBridge() }).create(context(other.sink)).open();
     await until(() => other.log.some((l) => l[0] === "close"), DEADLINE, "clash");
-    expect((other.log[0]![2] as Error).message).toMatch(/window.__omnioFlash serves another bridge/);
+    expect((other.log[0]![2] as Error).message).toMatch(/^flashsocket open failed: window.__omnioFlash in use/);
     b.bridge.sendResult = 12;
     b.t.send([{ type: "message", data: "x" }]);
     await until(() => b.log.some((l) => l[0] === "close"), DEADLINE, "close");
     expect((b.log.at(-1)![2] as Error).message).toMatch(/send refused: 12/);
   });
 
-  it("shares one bridge between sockets: callbacks stay until the last one closes; events after close are dropped", async () => {
+  it("one transport per jsObject at a time (the second is refused, the first keeps its callbacks); ids unique on the page; events after close are dropped", async () => {
     const bridge = new ScriptedBridge();
     const f = flashBridge({ bridge });
     const one = sinkRecorder();
@@ -188,15 +190,28 @@ describe("FlashSocketTransport", () => {
     const b = f.create(context(two.sink));
     a.open();
     b.open();
-    await until(() => bridge.calls.filter((c) => c[0] === "create").length === 2, DEADLINE, "two creates");
-    expect(bridge.calls.filter((c) => c[0] === "setCallerUrl")).toHaveLength(1);
+    await until(() => two.log.some((l) => l[0] === "close"), DEADLINE, "the second refused");
+    expect((two.log[0]![2] as Error).message).toBe("flashsocket open failed: window.__omnioFlash in use");
+    await until(() => bridge.calls.some((c) => c[0] === "create"), DEADLINE, "create");
+    const first = bridge.calls.find((c) => c[0] === "create")![1] as number;
+    expect(bridge.calls.map((c) => c[0])).toEqual(["setCallerUrl", "create"]);
     a.close();
-    expect(typeof g.__omnioFlash).toBe("object");
-    expect(bridge.emit({ type: "open", webSocketId: 1, readyState: 1 })).toBe(true);
+    expect(bridge.calls.at(-1)).toEqual(["close", first]);
+    expect(g.__omnioFlash).toBeUndefined();
+
+    // The next transport on the same bridge: a new id, and a late event of the old socket is not its.
+    const three = sinkRecorder();
+    const c = f.create(context(three.sink));
+    c.open();
+    await until(() => bridge.calls.filter((c) => c[0] === "create").length === 2, DEADLINE, "second create");
+    const next = bridge.calls.filter((c) => c[0] === "create")[1]![1] as number;
+    expect(next).not.toBe(first);
+    expect(bridge.emit({ type: "close", webSocketId: first, readyState: 3, code: 1000, wasClean: true })).toBe(true);
     await tick();
     await tick();
     expect(one.log).toEqual([]);
-    b.close();
+    expect(three.log).toEqual([]);
+    c.close();
     expect(g.__omnioFlash).toBeUndefined();
   });
 
