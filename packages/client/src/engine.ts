@@ -349,7 +349,7 @@ export function probeTransports(transports: readonly TransportFactory[], base: s
     try {
       return f.probe(env);
     } catch (e) {
-      return { supported: false, reason: `probe failed: ${(e as Error)?.message ?? e}` };
+      return { supported: false, reason: "probe threw " + e };
     }
   });
 }

@@ -3,7 +3,6 @@
 // @see https://socket.io/docs/v4/client-api/#manager
 
 import { backoffDelay } from "./backoff.js";
-import { TransportError } from "./errors.js";
 import { Emitter, rethrow } from "./emitter.js";
 import { Engine, probeTransports, type EngineEvents, type EngineHandler, type EngineStrategy } from "./engine.js";
 import type { RankingRow } from "./ranking.js";
@@ -164,8 +163,8 @@ export class Manager extends Emitter<ManagerEvents> {
         this.engine = undefined;
         const opening = this._readyState === "opening";
         this._readyState = "closed";
-        if (opening) this._fire("error", [(error ??= new TransportError(reason))]);
-        else this._fire("close", [reason, error]);
+        // A failed opening always comes with its error (the aggregate, a timeout, a bad open packet).
+        this._fire(opening ? "error" : "close", opening ? [error!] : [reason, error]);
         for (const s of this.nsps.values()) if (s.active) opening ? s._onError(error!) : s._onClose(reason, error);
         if (opening && cb) cb(error);
         // A first failed open() without a callback starts reconnecting; a failed attempt reports to its own.

@@ -22,18 +22,15 @@ import {
   crossOrigin,
   Engine,
   HANDSHAKE_DEADLINE_MS,
-  type EngineHandler,
-  type EngineOptions,
   type EngineStrategy,
   type HandshakeInfo,
   type HandshakeStep,
 } from "./engine.js";
-import { TimeoutError } from "./errors.js";
 import { HEALTHY_SCORE, rankTransports, type RankingRow } from "./ranking.js";
 import { createTransportMemory, localStorageOf, memoryKey, type TransportMemory, type TransportOutcome } from "./transport-memory.js";
 import { isTime } from "./transport-memory-format.js";
 import type { ProbeResult, TransportFactory, TransportName, TransportSink } from "./transport.js";
-import { runUpgrades, type UpgradeRecord } from "./upgrade.js";
+import { outcomeOf, runUpgrades, type Upgradable } from "./upgrade.js";
 
 export interface TransportStrategyOptions {
   /** The Manager's transports, best first. */
@@ -116,88 +113,6 @@ export function planSteps(
     );
 }
 
-/** What a ranked session shares with its strategy (one per Manager). */
-interface Ranker {
-  readonly transports: readonly TransportFactory[];
-  readonly probeTimeout?: number;
-  rank(probes: readonly ProbeResult[]): RankingRow[];
-  record: UpgradeRecord;
-  died(name: TransportName): void;
-}
-
-/**
- * A session that follows the ranking: handshake plan from the ranking, outcomes into memory, upgrades once open
- * (writes held while the old transport pauses; the upgrade in progress cancelled when the session closes).
- */
-export class RankedEngine extends Engine {
-  /** Static probe result per user transport (same order), set by `open()`. */
-  probes: ProbeResult[] = [];
-  /** @internal An upgrade in progress, cancelled when the session closes. */
-  _up: { cancel(): void } | undefined;
-  /** @internal The current transport is pausing for an upgrade: writes are held. */
-  _pausing = false;
-  /** This session's failed handshake attempts: remembered only once another transport opened it. */
-  private _failed: [TransportName, TransportOutcome][] = [];
-  /** When the current handshake attempt started: the RTT measurement. */
-  private _started = 0;
-
-  constructor(base: string, opts: EngineOptions, h: EngineHandler, private readonly _r: Ranker) {
-    super(base, opts, h);
-  }
-
-  override _plan(): HandshakeStep[] {
-    return planSteps(this._r.transports, this._r.rank((this.probes = this._probe())), this._r.probeTimeout);
-  }
-
-  override _create(f: TransportFactory, side?: TransportSink) {
-    if (!side) this._started = Date.now();
-    return super._create(f, side);
-  }
-
-  override _fail(f: TransportFactory, cause: Error | string | undefined): void {
-    // A stream that never delivers its open packet is as buffered as a late probe.
-    this._failed.push([f.name, cause instanceof TimeoutError ? (f.traits.streaming ? "buffered" : "timeout") : "failed"]);
-    super._fail(f, cause);
-  }
-
-  override _opened(): () => void {
-    const r = this._r;
-    const rttMs = Date.now() - this._started;
-    // Something opened, so the failures before it were the transports', not the server's or the network's.
-    for (const [name, outcome] of this._failed) r.record(name, outcome);
-    const transport = this.transport!.name;
-    r.record(transport, "ok", rttMs);
-    const upgrades = this.handshake!.upgrades;
-    const steps = planSteps(r.transports, r.rank(this.probes), r.probeTimeout, {
-      transport,
-      upgrades: Array.isArray(upgrades) ? upgrades : [],
-      rttMs,
-    });
-    return () => runUpgrades(this, steps, r.record);
-  }
-
-  override _died(name: TransportName): void {
-    this._r.died(name);
-  }
-
-  override writable(): boolean {
-    return !this._pausing && super.writable();
-  }
-
-  override _flush(): void {
-    if (!this._pausing) super._flush();
-  }
-
-  override _close(reason: string, error?: Error, linger?: boolean): void {
-    if (this.readyState === "closed") return;
-    const up = this._up;
-    this._up = undefined;
-    this._pausing = false;
-    up?.cancel();
-    super._close(reason, error, linger);
-  }
-}
-
 /**
  * The ranking strategy for `connect()`'s `strategy` option (the `omnio` preset sets it): static probes, this
  * origin's memory and this Manager's transport deaths rank the transports; the session handshakes on the most
@@ -213,15 +128,68 @@ export function ranked(uri: string, opts: TransportStrategyOptions): TransportSt
   const sessionFailures: TransportStrategy["sessionFailures"] = {};
   const record = (name: TransportName, outcome: TransportOutcome, rttMs?: number) => memory.record(key, name, outcome, rttMs);
   const rank = (probes: readonly ProbeResult[]) => rankTransports(transports, probes, memory.get(key), { crossOrigin: cross, sessionFailures });
-  const ranker: Ranker = {
-    transports,
-    probeTimeout,
-    rank,
-    record,
-    died(name) {
-      // Two deaths rank it down for this Manager's next reconnect (ranking.ts), and warn the next page load too.
-      if ((sessionFailures[name] = (sessionFailures[name] ?? 0) + 1) > 1) record(name, "failed");
-    },
+  const died = (name: TransportName) => {
+    // Two deaths rank it down for this Manager's next reconnect (ranking.ts), and warn the next page load too.
+    if ((sessionFailures[name] = (sessionFailures[name] ?? 0) + 1) > 1) record(name, "failed");
   };
-  return { sessionFailures, rank, session: (base, o, h) => new RankedEngine(base, o, h, ranker) };
+
+  /**
+   * A session that follows the ranking: the handshake planned from it, outcomes into memory, upgrades once open
+   * (writes held while the old transport pauses, the upgrade in progress cancelled when the session closes).
+   * Declared here so it reads this Manager's ranking and memory directly.
+   */
+  class RankedEngine extends Engine implements Upgradable {
+    /** Static probe result per user transport (same order), set by `open()`. */
+    probes!: ProbeResult[];
+    _up: { cancel(): void } | undefined;
+    _pausing?: boolean;
+    /** This session's failed handshake attempts: remembered only once another transport opened it. */
+    private _failed: [TransportName, TransportOutcome][] = [];
+    /** When the current handshake attempt started: the RTT measurement. */
+    private _started!: number;
+
+    override _plan(): HandshakeStep[] {
+      return planSteps(transports, rank((this.probes = this._probe())), probeTimeout);
+    }
+
+    override _create(f: TransportFactory, side?: TransportSink) {
+      if (!side) this._started = Date.now();
+      return super._create(f, side);
+    }
+
+    override _fail(f: TransportFactory, cause: Error | string | undefined): void {
+      this._failed.push([f.name, outcomeOf(f, cause)]);
+      super._fail(f, cause);
+    }
+
+    override _opened(): () => void {
+      const rttMs = Date.now() - this._started;
+      // Something opened, so the failures before it were the transports', not the server's or the network's.
+      for (const [name, outcome] of this._failed) record(name, outcome);
+      const transport = this.transport!.name;
+      record(transport, "ok", rttMs);
+      const upgrades = this.handshake!.upgrades;
+      const steps = planSteps(transports, rank(this.probes), probeTimeout, { transport, upgrades: Array.isArray(upgrades) ? upgrades : [], rttMs });
+      return () => runUpgrades(this, steps, record);
+    }
+
+    override _died(name: TransportName): void {
+      died(name);
+    }
+
+    override _flush(): void {
+      if (!this._pausing) super._flush();
+    }
+
+    override _close(reason: string, error?: Error, linger?: boolean): void {
+      if (this.readyState === "closed") return;
+      const up = this._up;
+      this._up = undefined;
+      this._pausing = false;
+      up?.cancel();
+      super._close(reason, error, linger);
+    }
+  }
+
+  return { sessionFailures, rank, session: (base, o, h) => new RankedEngine(base, o, h) };
 }

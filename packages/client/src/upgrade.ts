@@ -7,17 +7,27 @@
 import { TimeoutError, TransportError } from "./errors.js";
 import type { HandshakeStep as UpgradeStep } from "./engine.js";
 import type { TransportOutcome } from "./transport-memory.js";
-import type { RankedEngine as Engine } from "./transport-strategy.js";
-import type { Transport, TransportName } from "./transport.js";
+import type { Engine } from "./engine.js";
+import type { Transport, TransportFactory, TransportName } from "./transport.js";
 
 /** Where an upgrade's outcome goes (the strategy's memory); `rttMs` on success. */
 export type UpgradeRecord = (name: TransportName, outcome: TransportOutcome, rttMs?: number) => void;
+
+/** A session that can upgrade: an upgrade in progress is cancelled when it closes, writes are held while pausing. */
+export interface Upgradable extends Engine {
+  _up: { cancel(): void } | undefined;
+  _pausing?: boolean;
+}
+
+/** How a failed attempt on `f` is remembered: a streaming one that hangs is the signature of a buffering proxy. */
+export const outcomeOf = (f: TransportFactory, error: unknown): TransportOutcome =>
+  error instanceof TimeoutError ? (f.traits.streaming ? "buffered" : "timeout") : "failed";
 
 /** The messages' prefix; the events and TransportError's `transport` name the candidate. */
 const UPGRADE = "upgrade: ";
 
 /** Try `steps` in order on the open `engine` until one switches. */
-export function runUpgrades(engine: Engine, steps: UpgradeStep[], record: UpgradeRecord): void {
+export function runUpgrades(engine: Upgradable, steps: UpgradeStep[], record: UpgradeRecord): void {
   const step = steps.shift();
   if (!step || engine.readyState !== "open") return;
   const f = step.factory;
@@ -35,8 +45,7 @@ export function runUpgrades(engine: Engine, steps: UpgradeStep[], record: Upgrad
     if (!live()) return;
     engine._up = undefined; // first: a transport reporting its close from inside cancel() finds this one over
     up.cancel();
-    // A streaming probe that misses its deadline is the signature of a buffering proxy.
-    record(name, error instanceof TimeoutError ? (f.traits.streaming ? "buffered" : "timeout") : "failed");
+    record(name, outcomeOf(f, error));
     engine._h.onEvent("upgradeError", { name, error });
     // Failing after the old transport paused leaves nothing to resume on: end the session, reconnect decides.
     if (pausing) return engine._close("transport error", error);
