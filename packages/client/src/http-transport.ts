@@ -1,6 +1,6 @@
 // What the half-duplex HTTP transports (polling, xhr-multipart, htmlfile, jsonp) have in common, as a small
 // template: the public methods guard the state, keep one receiving request (a poll or a stream) and one POST in
-// flight at a time, queue sends, pause for an upgrade away, apply the close POST rule, and decode and deliver
+// flight at a time (the session sends only while `writable`), pause for an upgrade away, apply the close POST rule, and decode and deliver
 // payloads. A transport implements only how it receives (`_receive`: fetch GET, multipart stream, iframe,
 // `<script>`) and how it posts (`_post`); those that use fetch extend FetchTransport. Only HTTP transport
 // packages import it, so a client + websocket bundle drops it; it references no request code, so JSONP (which
@@ -42,8 +42,6 @@ export abstract class HttpTransport implements Transport {
   /** Aborts of the receiving request and of the POST in flight (set while one is in flight). */
   protected _inGet?: () => void;
   protected _inPost?: () => void;
-  /** Bodies handed to send() while a POST was in flight, posted one after another. */
-  private _queue: string[] = [];
   private _onPaused?: () => void;
   /** Joining: the onOpen-on-a-fresh-task timer. */
   protected _timer?: ReturnType<typeof setTimeout>;
@@ -71,13 +69,15 @@ export abstract class HttpTransport implements Transport {
     this._start();
   }
 
-  /** Blobs must have been read into ArrayBuffers (the session does): a text payload cannot carry them. */
+  /**
+   * Only while `writable` (the contract: the session waits for onDrain), so one POST is in flight at a time.
+   * Blobs must have been read into ArrayBuffers (the session does): a text payload cannot carry them.
+   */
   send(packets: EnginePacket[]): void {
     if (this._state < OPEN) return;
-    this._enqueue(this._queue, packets);
     // A session that writes the close packet itself (then closes on drain) must not get a second one.
     if (packets.some((p) => p.type == "close")) this._ended = true;
-    if (!this._inPost) this._flush();
+    this._write(packets);
   }
 
   /**
@@ -99,9 +99,16 @@ export abstract class HttpTransport implements Transport {
     this._stop();
   }
 
-  /** Puts packets on the queue of bodies to post: one body per `send()`. */
-  protected _enqueue(queue: string[], packets: EnginePacket[]): void {
-    queue.push(encodePayload(packets));
+  /** Posts the packets of one send() as one body. */
+  protected _write(packets: EnginePacket[]): void {
+    this._inPost = this._post(encodePayload(packets), () => this._posted());
+  }
+
+  /** The POST in flight went through: writable again, or a pending pause completes. */
+  protected _posted(): void {
+    this._inPost = undefined;
+    if (this._state == OPEN) this._context.sink.onDrain();
+    else this._tryPause();
   }
 
   /**
@@ -171,18 +178,6 @@ export abstract class HttpTransport implements Transport {
       this._state = OPEN;
       this._context.sink.onOpen();
     }
-  }
-
-  /** Posts the next queued body, if any. */
-  private _flush(): void {
-    const body = this._queue.shift();
-    if (body == null) return;
-    this._inPost = this._post(body, () => {
-      this._inPost = undefined;
-      if (this._queue.length) this._flush();
-      else if (this._state == OPEN) this._context.sink.onDrain();
-      else this._tryPause();
-    });
   }
 
   protected _tryPause(): void {

@@ -21,6 +21,9 @@ export class JsonpTransport extends HttpTransport {
   readonly name = "jsonp";
   protected override readonly _wire = "polling";
 
+  /** Bodies still to post, one after another: the parts of a send() split to fit, and close()'s close packet. */
+  private _bodies: string[] = [];
+
   constructor(
     context: TransportContext,
     private readonly _nonce?: string,
@@ -109,18 +112,29 @@ export class JsonpTransport extends HttpTransport {
     if (inFlight) setTimeout(() => (this._inPost ?? inFlight)(), 10_000);
   }
 
+  /** Queues the packets of one send() (split to fit), and posts them unless a POST is in flight. */
+  protected override _write(packets: EnginePacket[]): void {
+    this._enqueue(packets);
+    if (!this._inPost) this._next();
+  }
+
+  /** Posts the next body; onDrain (HttpTransport's `_posted`) once none is left. */
+  private _next(): void {
+    this._inPost = this._post(this._bodies.shift()!, () => (this._bodies.length ? this._next() : this._posted()));
+  }
+
   /**
-   * Queue the packets of one send() as form values within maxPayload form-encoded (the session batches by raw
-   * size; percent-encoding can triple it): a batch too large is halved until it fits. A lone oversized packet
-   * goes alone: the server decides.
+   * Queue the packets as form values within maxPayload form-encoded (the session batches by raw size;
+   * percent-encoding can triple it): a batch too large is halved until it fits. A lone oversized packet goes
+   * alone: the server decides.
    */
-  protected override _enqueue(queue: string[], packets: EnginePacket[]): void {
+  private _enqueue(packets: EnginePacket[]): void {
     const value = escapeNewlines(encodePayload(packets));
     const half = packets.length >> 1;
     // The body as the form sends it: `d=` + UTF-8, percent-encoded (`application/x-www-form-urlencoded`).
     if (half && String(new URLSearchParams({ d: value })).length > this._context.maxPayload()) {
-      this._enqueue(queue, packets.slice(0, half));
-      this._enqueue(queue, packets.slice(half));
-    } else queue.push(value);
+      this._enqueue(packets.slice(0, half));
+      this._enqueue(packets.slice(half));
+    } else this._bodies.push(value);
   }
 }

@@ -71,17 +71,19 @@ describe("polling transport", () => {
     expect(engine.posts[0]!.url.searchParams.get("sid")).toBe("s1");
   });
 
-  it("never has more than one GET and one POST in flight, and keeps send order", async () => {
+  it("has one GET and one POST in flight, not writable until each POST's drain, and keeps send order", async () => {
     await openSession();
     engine.autoOk = false;
-    for (let i = 0; i < 5; i++) transport.send([{ type: "message", data: `m${i}` }]);
     for (let i = 0; i < 5; i++) {
+      // the session's side of the contract: send() only while writable
+      expect(transport.writable).toBe(true);
+      transport.send([{ type: "message", data: `m${i}` }]);
+      expect(transport.writable).toBe(false);
       await serverSaw(() => !!engine.pendingPost(), `POST ${i}`);
       engine.pendingPost()!.respond("ok");
       engine.pendingGet()!.respond(`4r${i}`);
-      await driver.until(() => driver.packets.length === 2 + i, `reply ${i}`);
+      await driver.until(() => driver.packets.length === 2 + i && driver.count("drain") === i + 1, `reply and drain ${i}`);
     }
-    await driver.until(() => driver.count("drain") === 1, "one drain after the whole queue");
     expect(engine.posts.map((p) => p.body)).toEqual(["4m0", "4m1", "4m2", "4m3", "4m4"]);
     expect(engine.maxInFlight).toEqual({ GET: 1, POST: 1 });
   });

@@ -86,7 +86,7 @@ describe("XhrMultipartTransport (Node)", () => {
     ]);
   });
 
-  it("POSTs as polling, one at a time, batching what was sent meanwhile", async () => {
+  it("POSTs as polling, one at a time: writable again on drain", async () => {
     const posts: Array<{ body: string; answer: () => void }> = [];
     let postArrived: (() => void) | undefined;
     const nextPost = (n: number) =>
@@ -110,15 +110,18 @@ describe("XhrMultipartTransport (Node)", () => {
     const t = start(base, "s1");
     t.transport.open();
     await t.until(() => t.seen.some((s) => s.kind === "open"));
+    const drains = () => t.seen.filter((s) => s.kind === "drain").length;
     t.transport.send([{ type: "message", data: "a" }]);
     expect(t.transport.writable).toBe(false);
-    t.transport.send([{ type: "message", data: "b" }, { type: "message", data: new Uint8Array([1, 2]) }]);
     await nextPost(1);
     expect(t.transport.writable).toBe(false); // the POST is in flight
     posts[0]!.answer();
+    await t.until(() => drains() === 1);
+    expect(t.transport.writable).toBe(true);
+    t.transport.send([{ type: "message", data: "b" }, { type: "message", data: new Uint8Array([1, 2]) }]);
     await nextPost(2);
     posts[1]!.answer();
-    await t.until(() => t.seen.some((s) => s.kind === "drain"));
+    await t.until(() => drains() === 2);
     expect(posts.map((p) => p.body)).toEqual(["4a", "4b\x1ebAQI="]);
     expect(t.transport.writable).toBe(true);
   });
