@@ -29,7 +29,7 @@ import {
 import { HEALTHY_SCORE, rankTransports, type RankingRow } from "./ranking.js";
 import { createTransportMemory, localStorageOf, memoryKey, type TransportMemory, type TransportOutcome } from "./transport-memory.js";
 import { isTime } from "./transport-memory-format.js";
-import type { ProbeResult, TransportFactory, TransportName, TransportSink } from "./transport.js";
+import type { ProbeResult, TransportFactory, TransportName } from "./transport.js";
 import { outcomeOf, runUpgrades, type Upgradable } from "./upgrade.js";
 
 export interface TransportStrategyOptions {
@@ -141,24 +141,22 @@ export function ranked(uri: string, opts: TransportStrategyOptions): TransportSt
   class RankedEngine extends Engine implements Upgradable {
     /** Static probe result per user transport (same order), set by `open()`. */
     probes!: ProbeResult[];
-    _up: { cancel(): void } | undefined;
+    _up: (() => void) | undefined;
     _pausing?: boolean;
     /** This session's failed handshake attempts: remembered only once another transport opened it. */
     private _failed: [TransportName, TransportOutcome][] = [];
-    /** When the current handshake attempt started: the RTT measurement. */
+    /** When the current handshake attempt started. */
     private _started!: number;
 
+    // The first attempt starts right after _plan, each next one right after _fail: the RTT counts from there.
     override _plan(): HandshakeStep[] {
+      this._started = Date.now();
       return planSteps(transports, rank((this.probes = this._probe())), probeTimeout);
-    }
-
-    override _create(f: TransportFactory, side?: TransportSink) {
-      if (!side) this._started = Date.now();
-      return super._create(f, side);
     }
 
     override _fail(f: TransportFactory, cause: Error | string | undefined): void {
       this._failed.push([f.name, outcomeOf(f, cause)]);
+      this._started = Date.now();
       super._fail(f, cause);
     }
 
@@ -182,11 +180,7 @@ export function ranked(uri: string, opts: TransportStrategyOptions): TransportSt
     }
 
     override _close(reason: string, error?: Error, linger?: boolean): void {
-      if (this.readyState === "closed") return;
-      const up = this._up;
-      this._up = undefined;
-      this._pausing = false;
-      up?.cancel();
+      this._up?.(); // before the linger flush: the writes held for it go out
       super._close(reason, error, linger);
     }
   }

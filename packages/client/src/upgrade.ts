@@ -15,7 +15,9 @@ export type UpgradeRecord = (name: TransportName, outcome: TransportOutcome, rtt
 
 /** A session that can upgrade: an upgrade in progress is cancelled when it closes, writes are held while pausing. */
 export interface Upgradable extends Engine {
-  _up: { cancel(): void } | undefined;
+  /** The upgrade in progress: cancels it (candidate closed, deadline cleared, writes no longer held). */
+  _up: (() => void) | undefined;
+  /** The current transport is pausing for an upgrade: writes are held. */
   _pausing?: boolean;
 }
 
@@ -34,17 +36,17 @@ export function runUpgrades(engine: Upgradable, steps: UpgradeStep[], record: Up
   const name = f.name;
   const started = Date.now();
   let pausing = false;
-  const up = {
-    cancel() {
-      clearTimeout(timer);
-      t.close();
-    },
+  // Over first: a transport reporting its close from inside t.close() finds this upgrade over.
+  const cancel = () => {
+    engine._up = undefined;
+    engine._pausing = false;
+    clearTimeout(timer);
+    t.close();
   };
-  const live = () => engine._up === up;
+  const live = () => engine._up === cancel;
   const fail = (error: Error) => {
     if (!live()) return;
-    engine._up = undefined; // first: a transport reporting its close from inside cancel() finds this one over
-    up.cancel();
+    cancel();
     record(name, outcomeOf(f, error));
     engine._h.onEvent("upgradeError", { name, error });
     // Failing after the old transport paused leaves nothing to resume on: end the session, reconnect decides.
@@ -80,7 +82,7 @@ export function runUpgrades(engine: Upgradable, steps: UpgradeStep[], record: Up
     onDrain() {},
     onClose: (reason, error) => fail(new TransportError(UPGRADE + reason, name, { cause: error })),
   });
-  engine._up = up;
+  engine._up = cancel;
   const timer = setTimeout(() => fail(new TimeoutError(UPGRADE + "no 3probe")), step.deadlineMs);
   t.open();
 }
