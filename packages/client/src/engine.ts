@@ -1,7 +1,7 @@
 // The Engine.IO v4 session, transport-agnostic: handshake (falling back to the next transport), server-driven
 // heartbeat, write buffer (maxPayload-sized batches on half-duplex transports), close. Ranking, memory and
-// upgrades are not here: a strategy (transport-strategy.ts, opt-in) plans the handshake and drives upgrades
-// through the `@internal` hooks below, so a bundle without one carries none of it.
+// upgrades are not here: a strategy (transport-strategy.ts, opt-in) supplies a subclass that overrides the
+// `@internal` hooks below (plan, failed attempt, opened, died), so a bundle without one carries none of it.
 // @see https://github.com/socketio/engine.io-protocol#sessions  and  ../../../../shared/PROTOCOL.md §1
 
 import type { BinaryData, EnginePacket } from "./engine-codec.js";
@@ -26,7 +26,7 @@ export interface HandshakeInfo {
   readonly rttMs: number;
 }
 
-/** A failed handshake attempt: the transport, what kind of failure, the error. */
+/** A failed handshake attempt: the transport, what kind of failure, the error (kept for API compatibility). */
 export type HandshakeFailure = [TransportName, TransportOutcome, TransportError];
 
 /**
@@ -53,6 +53,7 @@ export interface EngineOptions {
 /** The open packet's payload. */
 export interface Handshake {
   sid: string;
+  /** As the server sent it: unchecked here (the ranked session, which uses it, checks it). */
   upgrades: string[];
   pingInterval: number;
   pingTimeout: number;

@@ -128,11 +128,6 @@ export function ranked(uri: string, opts: TransportStrategyOptions): TransportSt
   const sessionFailures: TransportStrategy["sessionFailures"] = {};
   const record = (name: TransportName, outcome: TransportOutcome, rttMs?: number) => memory.record(key, name, outcome, rttMs);
   const rank = (probes: readonly ProbeResult[]) => rankTransports(transports, probes, memory.get(key), { crossOrigin: cross, sessionFailures });
-  const died = (name: TransportName) => {
-    // Two deaths rank it down for this Manager's next reconnect (ranking.ts), and warn the next page load too.
-    if ((sessionFailures[name] = (sessionFailures[name] ?? 0) + 1) > 1) record(name, "failed");
-  };
-
   /**
    * A session that follows the ranking: the handshake planned from it, outcomes into memory, upgrades once open
    * (writes held while the old transport pauses, the upgrade in progress cancelled when the session closes).
@@ -172,7 +167,8 @@ export function ranked(uri: string, opts: TransportStrategyOptions): TransportSt
     }
 
     override _died(name: TransportName): void {
-      died(name);
+      // Two deaths rank it down for this Manager's next reconnect (ranking.ts), and warn the next page load too.
+      if ((sessionFailures[name] = (sessionFailures[name] ?? 0) + 1) > 1) record(name, "failed");
     }
 
     override _flush(): void {
