@@ -141,15 +141,24 @@ export class SocketDecoder {
     const rest = chunk.slice(m[0].length);
     if (!PAYLOAD[rule].test(rest)) fail("invalid payload");
     let data: any;
-    /** A binary packet's placeholders as JSON.parse finds them: [container, key, num]. */
-    const found: Array<[Record<string, unknown>, string, unknown]> = [];
+    /** Where a binary packet's attachments go, [container, key], by num. */
+    const slots: Array<[Record<string, unknown>, string]> = [];
+    /** Placeholders found, each num in range and used once (a bad one makes it -Infinity for good). */
+    let found = 0;
     if (rest) {
       try {
         data = JSON.parse(
           rest,
           count
             ? function (this: any, key, value) {
-                if (value?._placeholder === true) found.push([this, key, value.num]);
+                if (value?._placeholder === true) {
+                  const num = value.num;
+                  // `>>> 0` leaves only a non-negative integer (a number) unchanged.
+                  if (num >>> 0 === num && num < count && !slots[num]) {
+                    slots[num] = [this, key];
+                    found++;
+                  } else found = -Infinity;
+                }
                 return value;
               }
             : undefined,
@@ -163,15 +172,8 @@ export class SocketDecoder {
     // id and data may be undefined: consumers test `=== undefined`, not `in`.
     const packet: SocketPacket = { type, nsp: m[3] || "/", id, data };
     if (!count) return packet;
-
-    // Each num in range and used once, all of 0..count-1 present.
-    const slots: Array<[Record<string, unknown>, string]> = [];
-    for (const [container, key, num] of found) {
-      // `>>> 0` leaves only a non-negative integer (a number) unchanged.
-      if (!((num as number) >>> 0 === num && num < count) || slots[num]) fail("bad placeholder");
-      slots[num as number] = [container, key];
-    }
-    if (found.length < count) fail("bad placeholder");
+    // All of 0..count-1 present.
+    if (found < count) fail("bad placeholder");
     this._packet = packet;
     this._slots = slots;
     return undefined;
