@@ -3,10 +3,11 @@
 
 /**
  * The delay before attempt `attempt` (0-based): `min × 2^attempt` capped at `max`, spread uniformly over
- * ±jitter (0..1) × that, never above `max`. Defaults are socket.io-client's.
+ * ±jitter (0..1) × that, never above `max`. Defaults are socket.io-client's. (A jitter above 1 may give a
+ * negative delay: setTimeout takes it as 0.)
  */
 export const backoffDelay = (attempt: number, min = 1000, max = 5000, jitter = 0.5, random = Math.random): number =>
-  Math.max(0, Math.min(max, Math.round(Math.min(max, min * 2 ** attempt) * (1 + jitter * (2 * random() - 1)))));
+  Math.min(max, Math.round(Math.min(max, min * 2 ** attempt) * (1 + jitter * (2 * random() - 1))));
 
 /** The same as a counter (for callers that keep one): each `duration()` counts an attempt. */
 export class Backoff {

@@ -10,10 +10,11 @@ export interface ParsedUrl {
   query: Record<string, string>;
 }
 
-export function parseUrl(uri: string, loc: { protocol: string; host: string } | undefined = globalThis.location): ParsedUrl {
-  // Neither a scheme nor a leading slash: a bare `host[:port]/nsp`.
+/** `page`: the page's URL, which relative forms resolve against. */
+export function parseUrl(uri: string, page = globalThis.location?.href ?? "https://localhost"): ParsedUrl {
+  // Neither a scheme nor a leading slash: a bare `host[:port]/nsp` (so only `//host…` and `/path` are relative).
   if (!/^(\w+:)?\//.test(uri)) uri = "//" + uri;
-  const u = new URL(uri.replace(/^ws(s?):/i, "http$1:"), loc ? loc.protocol + "//" + loc.host : "https://localhost");
+  const u = new URL(uri.replace(/^ws(s?):/i, "http$1:"), page);
   return { origin: u.origin, nsp: u.pathname, query: Object.fromEntries(u.searchParams) };
 }
 

@@ -155,7 +155,7 @@ describe("multiplexing and lookup", () => {
     expect(parseUrl("ws://example.com").origin).toBe("http://example.com");
     expect(parseUrl("wss://example.com/").nsp).toBe("/");
     expect(parseUrl("localhost:3000/chat", undefined)).toMatchObject({ origin: "https://localhost:3000", nsp: "/chat" });
-    const loc = { protocol: "http:", host: "page.test:8080" };
+    const loc = "http://page.test:8080/app/index.html?x=1";
     expect(parseUrl("/chat", loc)).toMatchObject({ origin: "http://page.test:8080", nsp: "/chat" });
     expect(parseUrl("//cdn.test/x", loc)).toMatchObject({ origin: "http://cdn.test", nsp: "/x" });
   });
