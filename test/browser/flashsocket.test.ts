@@ -115,7 +115,7 @@ beforeAll(async () => {
   for (const p of PACKAGES) alias[`@omnio/${p}`] = join(REPO_ROOT, `packages/${p}/src/index.ts`);
   const bundle = await build({
     stdin: {
-      contents: `export { io, connect } from "omnio"; export { flashBridge } from "@omnio/flash-bridge"; export { websocket } from "@omnio/websocket";`,
+      contents: `export { io, connect } from "omnio"; export { flashBridge, loadRuffle } from "@omnio/flash-bridge"; export { websocket } from "@omnio/websocket";`,
       resolveDir: REPO_ROOT,
       loader: "ts",
     },
@@ -254,7 +254,7 @@ describe("flashsocket in Chromium: bridge.swf under Ruffle", () => {
     await pg.evaluate(async (ms) => {
       const w = window as unknown as { lib: any; record: (s: unknown) => Log; waitFor: (c: () => unknown, ms: number, what: string) => Promise<unknown> };
       const socket = w.lib.connect(location.origin, {
-        transports: [w.lib.flashBridge({ ruffle: "/node_modules/@ruffle-rs/ruffle/", initTimeout: ms })],
+        transports: [w.lib.flashBridge({ ruffle: w.lib.loadRuffle("/node_modules/@ruffle-rs/ruffle/") })],
         reconnectionDelay: 200,
         timeout: ms,
       });

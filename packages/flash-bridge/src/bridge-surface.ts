@@ -48,4 +48,7 @@ export interface RuffleSocketProxy {
   proxyUrl: string;
 }
 
+/** The page's global as the embed and the Ruffle loader see it: `RufflePlayer` is Ruffle's (or its config before it loads). */
+export type PageGlobal = typeof globalThis & { RufflePlayer?: { config?: { socketProxy?: RuffleSocketProxy[]; [setting: string]: unknown } } };
+
 export const DEFAULT_JS_OBJECT = "__omnioFlash";

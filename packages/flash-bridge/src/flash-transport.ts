@@ -3,10 +3,11 @@
 // binary travels as `b<base64>` (the bridge sends text frames only). Each transport owns its bridge for its
 // lifetime: the callbacks object the bridge calls (`window[jsObject]`), the SWF element, the wait for
 // `__onFlashInitialized`, and the pull of `receiveEvents()` on a fresh task after `__onFlashEvent`. Another
-// transport wanting the same `jsObject` at the same time is refused. A closure rather than a class: the minifier
-// shortens locals, not property names. @see ../../../../shared/PROTOCOL.md §6
+// transport wanting the same `jsObject` at the same time is refused. No deadline of its own for the bridge to come
+// up: the session gives every attempt one, with the transport's `startupMs` on top. A closure rather than a class:
+// the minifier shortens locals, not property names. @see ../../../../shared/PROTOCOL.md §6
 
-import { TimeoutError, TransportError, buildUrl, decodePacket, encodePacket, type Transport, type TransportContext } from "@omnio/client";
+import { TransportError, buildUrl, decodePacket, encodePacket, type Transport, type TransportContext } from "@omnio/client";
 import { DEFAULT_JS_OBJECT, type FlashBridge, type FlashBridgeCallbacks, type FlashBridgeEvent } from "./bridge-surface.js";
 import type { FlashBridgeOptions } from "./index.js";
 import { embedSwf } from "./swf-embed.js";
@@ -31,20 +32,18 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
   let busy = false;
   /** Set by `__onFlashInitialized` (at once for a handed-in bridge that is ready). */
   let bridge: FlashBridge | undefined;
-  /** This socket exists on the bridge (create() called, its close not reported). */
-  let created = false;
-  let tick: ReturnType<typeof setTimeout> | undefined;
-  let deadline: ReturnType<typeof setTimeout> | undefined;
+  /** The pull scheduled after `__onFlashEvent` (or `__onFlashInitialized`). */
+  let timer: ReturnType<typeof setTimeout> | undefined;
   let unembed: (() => void) | undefined;
 
   /** Release everything (timers, the bridge's socket, the callbacks, the SWF); report once, unless closed on purpose. */
   const end = (reason?: string, error?: Error): void => {
     if (state > 2) return;
     state = 3;
-    clearTimeout(tick);
-    clearTimeout(deadline);
+    clearTimeout(timer);
     try {
-      if (created) bridge!.close(id);
+      // (A socket the bridge never created or already closed: bridge.swf ignores the call, others may throw.)
+      bridge?.close(id);
     } catch {
       // The bridge is going away anyway.
     }
@@ -59,21 +58,19 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
     end(reason, new TransportError(NAME + " " + what + (cause instanceof Error ? ": " + cause.message : ""), NAME, { cause }));
 
   // Every callback only schedules: Flash and Ruffle re-enter poorly from inside their calls into JS.
-  const schedule = (): void => void (tick ??= setTimeout(step, 0));
+  const schedule = (): void => void (timer ??= setTimeout(step, 0));
 
-  const step = (): void => {
-    tick = undefined;
+  /** Pulls the bridge's events; first (`create`: the bridge just came up) creates this socket on it. */
+  const step = (create?: boolean): void => {
+    timer = undefined;
     let events: unknown;
     try {
-      if (!created) {
-        // Extra headers as the bridge wants them, `Name: value\r\n` lines; CR/LF dropped, so none can add a header.
-        let headers = "";
-        for (const name in context.extraHeaders) headers += `${name}: ${context.extraHeaders[name]}`.replace(/[\r\n]/g, "") + "\r\n";
+      if (create) {
         // The page's URL gives the handshake its Origin; the URL has the query of this moment (the sid may arrive
-        // after create()). An element without the bridge's methods throws here.
+        // after create()). No extra headers: browsers send none on a WebSocket either. An element without the
+        // bridge's methods throws here.
         bridge!.setCallerUrl(global.location?.href ?? "");
-        bridge!.create(id, buildUrl(context.base.replace(/^http/, "ws"), { ...context.query(), transport: NAME }), [], null, 0, headers);
-        created = true;
+        bridge!.create(id, buildUrl(context.base.replace(/^http/, "ws"), { ...context.query(), transport: NAME }), [], null, 0, null);
       }
       events = bridge!.receiveEvents();
     } catch (cause) {
@@ -85,11 +82,11 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
 
   // An `error` event is ignored: the bridge follows it with a close that is not clean.
   const receive = ({ type, message, code = 1006, reason, wasClean }: FlashBridgeEvent): void => {
-    if (type === "open" && state == 1) {
+    if (type == "open" && state == 1) {
       state = 2;
       sink.onOpen();
     }
-    if (type === "message" && state == 2) {
+    if (type == "message" && state == 2) {
       let packet;
       try {
         packet = decodePacket(decodeURIComponent(message as string)); // binary as an ArrayBuffer (the default)
@@ -98,12 +95,11 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
       }
       sink.onPacket(packet);
     }
-    if (type === "close") {
-      created = false; // closed on the bridge's side: nothing to close there
+    if (type == "close") {
       const wasOpen = state == 2;
       // The server ended the session cleanly (the bridge already answered the close frame).
-      if (wasOpen && wasClean && (code === 1000 || code === 1005)) return end("transport close");
-      fail(`${wasOpen ? "closed" : "failed to open"} (code ${code}${reason ? ": " + reason : ""})`, undefined, wasOpen ? "transport close" : "transport error");
+      if (wasOpen && wasClean && (code == 1000 || code == 1005)) return end("transport close");
+      fail(`${wasOpen ? "closed" : "failed to open"} (code ${code}${reason ? ": " + reason : ""})`, undefined, wasOpen ? "transport close" : undefined);
     }
   };
 
@@ -111,8 +107,8 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
     __onFlashInitialized() {
       // The SWF's methods are on its element now (Ruffle's replacement keeps the id); none is called from here.
       bridge = o.bridge ?? (global.document.getElementById(elementId) as unknown as FlashBridge);
-      clearTimeout(deadline);
-      schedule();
+      clearTimeout(timer);
+      timer = setTimeout(step, 0, true);
     },
     __onFlashEvent() {
       // Before it is up, the bridge has nothing of ours: the call is from an earlier bridge still closing.
@@ -137,29 +133,22 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
         // Another bridge, another transport or something else entirely answers at this name.
         if (slot[name]) throw Error(`window.${name} in use`);
         // The SWF calls back on a later task at the soonest.
-        if (!o.bridge) unembed = embedSwf(global, elementId, name, o, context.base, (cause) => fail("cannot load Ruffle", cause));
+        if (!o.bridge) unembed = embedSwf(global, elementId, name, o, context.base, fail);
       } catch (cause) {
         // Never report from inside open(): the session is still calling us.
         return queueMicrotask(() => fail("open failed", cause));
       }
       slot[name] = callbacks;
-      if (o.bridge && o.ready !== false) {
-        callbacks.__onFlashInitialized();
-      } else {
-        const ms = o.initTimeout ?? 15_000;
-        deadline = setTimeout(() => fail("bridge not ready", new TimeoutError(`no __onFlashInitialized within ${ms} ms`)), ms);
-      }
+      if (o.bridge && o.ready !== false) callbacks.__onFlashInitialized();
     },
 
     send(packets) {
       if (state != 2) return;
       busy = true;
       try {
-        for (const packet of packets) {
-          const left = bridge!.send(id, encodeURIComponent(encodePacket(packet, false) as string));
-          // -1: written. Anything else: the bridge kept or refused bytes, which an open socket never does.
-          if (left !== -1) return fail("send refused: " + left);
-        }
+        // (What it returns is -1 while the socket is open. A socket closing on the bridge's side takes nothing more,
+        // as a closing WebSocket, and its close event follows.)
+        for (const packet of packets) bridge!.send(id, encodeURIComponent(encodePacket(packet, false) as string));
       } catch (cause) {
         // encodePacket (a packet text cannot carry), the URI encoding or the bridge: the cause says which. A lone
         // surrogate (which URI encoding refuses) only a raw Engine.IO message could hold: Socket.IO's JSON escapes them.

@@ -3,11 +3,13 @@
 // @see ../../../../shared/PROTOCOL.md §6
 
 import type { TransportFactory } from "@omnio/client";
-import type { FlashBridge, RuffleSocketProxy } from "./bridge-surface.js";
+import type { FlashBridge } from "./bridge-surface.js";
 import { NAME, createFlashTransport } from "./flash-transport.js";
+import type { RuffleLoader } from "./ruffle-loader.js";
 
 export { DEFAULT_JS_OBJECT } from "./bridge-surface.js";
-export type { FlashBridge, FlashBridgeEvent, FlashBridgeCallbacks, RuffleSocketProxy } from "./bridge-surface.js";
+export type { FlashBridge, FlashBridgeEvent, FlashBridgeCallbacks, RuffleSocketProxy, PageGlobal } from "./bridge-surface.js";
+export { loadRuffle, type RuffleLoader } from "./ruffle-loader.js";
 
 export interface FlashBridgeOptions {
   /** A bridge object with web-socket-js's surface (a native host, a test double). Default: embed bridge.swf. */
@@ -16,17 +18,10 @@ export interface FlashBridgeOptions {
   ready?: boolean;
   /** Where bridge.swf is served. Default `<server path>flash/bridge.swf` (what @omnio/server serves). */
   swfUrl?: string;
-  /** URL of the folder holding ruffle.js, loaded when Ruffle is not on the page yet (e.g. "/ruffle/"). */
-  ruffle?: string;
-  /**
-   * Ruffle socketProxy entries to add when missing. Default: the server's host and port → its proxy at
-   * `<server path>flash/proxy` (served by @omnio/server). `[]`: add none.
-   */
-  socketProxy?: RuffleSocketProxy[];
+  /** Loads Ruffle when it is not on the page yet: `loadRuffle("/ruffle/")` (the folder holding ruffle.js). */
+  ruffle?: RuffleLoader;
   /** Name of the global the bridge calls back into (FlashVars `jsObject`). Default `__omnioFlash`. */
   jsObject?: string;
-  /** How long the bridge may take to initialize, ms (Ruffle needs 3–6 s). Default 15000. */
-  initTimeout?: number;
 }
 
 export function flashBridge(options: FlashBridgeOptions = {}): TransportFactory {
@@ -38,15 +33,14 @@ export function flashBridge(options: FlashBridgeOptions = {}): TransportFactory 
     traits: { duplex: true, streaming: false, binary: false, crossOrigin: "bridge", handshake: true, startupMs: bridge ? 0 : 6000 },
     probe({ global: g, url }) {
       // No look for the Flash plugin: since 2021 Flash Player refuses to run content. A native bridge is passed in.
+      // (Ruffle is a page's: outside one there is neither it nor a loader for it.)
       const missing = bridge
         ? ""
-        : !g.document
-          ? "no document"
-          : url.protocol == "https:"
-            ? "bridge.swf speaks ws:// only"
-            : (g as { RufflePlayer?: unknown }).RufflePlayer || ruffle
-              ? ""
-              : "no Ruffle";
+        : url.protocol == "https:"
+          ? "bridge.swf speaks ws:// only"
+          : (g as { RufflePlayer?: unknown }).RufflePlayer || ruffle
+            ? ""
+            : "no Ruffle";
       return { supported: !missing, reason: missing || (bridge ? "bridge given" : "Ruffle") };
     },
     create: (context) => createFlashTransport(context, options),
