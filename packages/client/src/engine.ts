@@ -294,7 +294,8 @@ export class Engine {
   _flush(): void {
     const t = this.transport;
     const wb = this._wb;
-    if (!t?.writable || this._reading || this.readyState === "opening") return;
+    // (Nothing is queued before the handshake: callers of send() check alive(), pong and close need it open.)
+    if (!t?.writable || this._reading) return;
     if (!wb.length) return this.readyState === "closed" ? this._release() : undefined;
     const traits = this._factory.traits;
     // Text transports can't carry a Blob: read it first, holding later packets so order is kept.
