@@ -1,10 +1,10 @@
-// JSONP polling transport: each GET is a `<script src>` calling back into `___eio[j]`, each POST a hidden form
-// submitted into a hidden iframe. Runs in any page, cross-origin with no CORS at all (its reason to exist).
+// JSONP polling transport: each GET is a `<script src>` calling back into `___eio[j]`, each POST a form body
+// sent by a `no-cors` fetch. Runs in any page, cross-origin with no CORS at all (its reason to exist).
 // Wire name `polling` with `j=<index>`; state, queue, pause and close rule: HttpTransport, as @omnio/polling.
 // Like polling it has no deadlines of its own: the session's handshake deadline and heartbeat catch a hang.
 // @see ../../../../shared/PROTOCOL.md §3
 // @see https://developer.mozilla.org/en-US/docs/Web/HTML/Element/script
-// @see https://developer.mozilla.org/en-US/docs/Web/HTML/Element/form
+// @see https://developer.mozilla.org/en-US/docs/Web/API/Request/mode
 
 import { HttpTransport, TransportError, encodePayload, type EnginePacket, type HttpPostDone, type TransportContext } from "@omnio/client";
 import { escapeNewlines } from "./newline-escape.js";
@@ -63,46 +63,29 @@ export class JsonpTransport extends HttpTransport {
   }
 
   /**
-   * A hidden `<form method=POST>` with one textarea `d`, submitted into a hidden iframe: cross-origin without
-   * CORS. The iframe's `load` is the only completion signal (a cross-origin answer can't be read, and Chromium
-   * fires `load` for a failed navigation too: a dead server shows up on the GET side), so no error is reported.
-   * A FRESH iframe per POST: the first navigation of a new iframe replaces its initial about:blank entry, while
-   * every further navigation of a reused iframe adds a session-history entry (the Back button would walk through
-   * our POSTs). Removing the iframe ends its navigation: no `load` follows the returned abort.
+   * The form body `d=<value>` (`application/x-www-form-urlencoded`, UTF-8: what the stock server reads) sent by a
+   * `no-cors` fetch: a "simple" request needs no CORS from the server, and its answer stays opaque (unreadable,
+   * any status), so only a network failure is seen, and fails the transport. Cookies go as with a form post.
    * POSTs carry a `j` too: it marks them as JSONP (@omnio/server routes by it; its value is not used).
    */
   protected _post(value: string, done: HttpPostDone): () => void {
-    const doc = this._context.global.document;
-    const iframe = doc.createElement("iframe");
-    const form = doc.createElement("form");
-    const area = doc.createElement("textarea");
-    // The URL is unique (its cache buster), so it names the iframe too: a name may be any string not starting with `_`.
-    iframe.name = form.target = form.action = this._url({ j: "0" });
-    form.hidden = true;
-    form.method = "POST";
-    form.acceptCharset = "UTF-8"; // else a non-UTF-8 page would send `&#NNNN;` for what it can't encode
-    area.name = "d";
-    area.value = value;
-    form.append(area, iframe);
-    doc.documentElement.append(form);
-    // Listen only now: Chromium fires a synchronous `load` for the initial about:blank on insertion. A browser
-    // that fires it late (Firefox) is told apart: a cross-origin answer has no contentDocument, ours is not blank.
-    iframe.onload = () => {
-      if (iframe.contentDocument?.URL != "about:blank") {
-        form.remove();
-        done();
-      }
-    };
-    form.submit();
-    // The iframe lives in the hidden form (hidden iframes still load): removing the form removes both.
-    return () => form.remove();
+    const controller = new AbortController();
+    const { signal } = controller;
+    const url = this._url({ j: "0" });
+    this._context.global
+      .fetch(url, { method: "POST", mode: "no-cors", credentials: "include", body: new URLSearchParams({ d: value }), signal })
+      .then(
+        () => signal.aborted || done(),
+        (cause: Error) => signal.aborted || this._fail(new TransportError(`Failed to POST ${url}: ${cause.message}`, this.name, { cause })),
+      );
+    return () => controller.abort();
   }
 
   /**
-   * Removing an iframe aborts its POST mid-body (a stock server then errors the session), so close() lets what is
-   * in flight finish and the queue drain behind it, ending with (`tell`, as a stock client does) a POST of the close
-   * packet that frees the session now rather than after pingTimeout. Nothing of it reports to the session; each
-   * POST's iframe is removed when it loads, and whatever is still in flight 10 s after close() is aborted.
+   * Aborting a POST cuts it mid-body (a stock server then errors the session), so close() lets what is in flight
+   * finish and the queue drain behind it, ending with (`tell`, as a stock client does) a POST of the close packet
+   * that frees the session now rather than after pingTimeout. Nothing of it reports to the session (closed, it
+   * ignores a failure), and whatever is still in flight 10 s after close() is aborted.
    */
   protected override _closePost(tell: boolean): void {
     if (tell) this.send([{ type: "close" }]);
