@@ -338,7 +338,6 @@ export class Engine {
     clearTimeout(this._timer);
     const t = this.transport;
     this.transport = undefined;
-    this._wb = [];
     t?.close();
   }
 }
