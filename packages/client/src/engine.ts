@@ -315,7 +315,7 @@ export class Engine {
     }
     // Packets are only queued once open (send() callers check alive()), so the handshake is known here.
     const n = traits.duplex ? wb.length : batchLength(wb, this.handshake!.maxPayload);
-    t.send(n === wb.length ? ((this._wb = []), wb) : wb.splice(0, n));
+    t.send(wb.splice(0, n));
   }
 
   /** @internal `linger`: write what is queued and the close packet first (within LINGER_MS). */
