@@ -1,11 +1,11 @@
 // AJAX long-polling transport: a held GET receives, a POST sends, at most one of each in flight, both with
-// fetch (pages, workers, Node). State, queue, pause and close rule: HttpTransport; requests: FetchTransport.
+// fetch (pages, workers, Node). State, pause, close rule and the requests: HttpTransport.
 // @see https://developer.mozilla.org/en-US/docs/Web/API/Fetch_API
 // @see https://github.com/socketio/engine.io-protocol#http-long-polling
 
-import { FetchTransport } from "@omnio/client";
+import { HttpTransport } from "@omnio/client";
 
-export class PollingTransport extends FetchTransport {
+export class PollingTransport extends HttpTransport {
   // A getter: a class field would cost a constructor
   get name(): "polling" {
     return "polling";
