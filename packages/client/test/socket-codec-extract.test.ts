@@ -1,5 +1,5 @@
-// The encoder's binary extraction: data holding binary is copied with placeholders in its place, then
-// stringified as it is; the caller's data is never touched and own "__proto__" keys stay properties.
+// The encoder's binary extraction: data holding binary is stringified with placeholders in its place (by a
+// replacer); the caller's data is never touched and own "__proto__" keys stay properties.
 import { describe, expect, test } from "vitest";
 import { EVENT, SocketDecoder, encodeSocketPacket } from "@omnio/client";
 
