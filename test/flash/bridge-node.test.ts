@@ -122,6 +122,21 @@ describe("flashsocket through a Node bridge against @omnio/server", () => {
     await until(() => bridge.sockets.size === 0, 5000, "the bridge's WebSocket to close");
   });
 
+  it("disconnect() then at once a new session on the same bridge: the new one gets the name once the old let go", async () => {
+    const { url } = await start();
+    const bridge = new NodeBridge();
+    const first = client(url, bridge);
+    await next(first, "connect");
+    // The old session still writes its DISCONNECT and close packets (microtasks) while the new one opens.
+    first.disconnect();
+    const second = client(url, bridge);
+    await next(second, "connect");
+    expect(second.io.transport).toBe("flashsocket");
+    const creates = bridge.calls.filter((c) => c[0] === "create").map((c) => c[1]);
+    expect(creates).toHaveLength(2);
+    expect(creates[1]).not.toBe(creates[0]);
+  });
+
   it("fails with a TransportError when the policy does not grant the port", async () => {
     const { url } = await start({ cors: { origin: "http://elsewhere.example" } });
     const bridge = new NodeBridge();

@@ -24,15 +24,19 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
   const { sink, global } = context;
   const slot = global as unknown as Record<string, FlashBridgeCallbacks | undefined>;
   const name = o.jsObject ?? DEFAULT_JS_OBJECT;
-  const elementId = name + "_swf";
   const id = ++lastId;
+  // Its own element id: the element of the transport before may still be on the page.
+  const elementId = name + "_swf" + id;
   // 0 idle, 1 opening, 2 open, 3 closed. Plain numbers: named constants would stay variables once minified.
   let state = 0;
   /** A send() not drained yet. */
   let busy = false;
   /** Set by `__onFlashInitialized` (at once for a handed-in bridge that is ready). */
   let bridge: FlashBridge | undefined;
-  /** The pull scheduled after `__onFlashEvent` (or `__onFlashInitialized`). */
+  /**
+   * The start after open(), then the pull scheduled after `__onFlashEvent` (or `__onFlashInitialized`, which
+   * replaces the spent start's id before anything can schedule a pull: one is scheduled only once the bridge is up).
+   */
   let timer: ReturnType<typeof setTimeout> | undefined;
   let unembed: (() => void) | undefined;
 
@@ -129,17 +133,19 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
     open() {
       if (state) return;
       state = 1;
-      try {
-        // Another bridge, another transport or something else entirely answers at this name.
-        if (slot[name]) throw Error(`window.${name} in use`);
-        // The SWF calls back on a later task at the soonest.
-        if (!o.bridge) unembed = embedSwf(global, elementId, name, o, context.base, fail);
-      } catch (cause) {
-        // Never report from inside open(): the session is still calling us.
-        return queueMicrotask(() => fail("open failed", cause));
-      }
-      slot[name] = callbacks;
-      if (o.bridge && o.ready !== false) callbacks.__onFlashInitialized();
+      // On a task of its own: the session is still calling us (nothing may be reported from inside open()), and the
+      // transport of a session just closed lets go of the name only once its last packets drained (microtasks).
+      timer = setTimeout(() => {
+        try {
+          // Another bridge, another live transport or something else entirely answers at this name.
+          if (slot[name]) throw Error(`window.${name} in use`);
+          if (!o.bridge) unembed = embedSwf(global, elementId, name, o, context.base, fail);
+        } catch (cause) {
+          return fail("open failed", cause);
+        }
+        slot[name] = callbacks;
+        if (o.bridge && o.ready !== false) callbacks.__onFlashInitialized();
+      }, 0);
     },
 
     send(packets) {

@@ -45,7 +45,8 @@ class FakePage {
 const BASE = "http://127.0.0.1:1234/socket.io/";
 const PROXY = { host: "127.0.0.1", port: 1234, proxyUrl: "ws://127.0.0.1:1234/socket.io/flash/proxy" };
 
-function start(page: FakePage, options: FlashBridgeOptions = {}) {
+/** Opens a transport on `page`; resolves once it started (on the task after open(): the embed, the script). */
+async function start(page: FakePage, options: FlashBridgeOptions = {}) {
   const log: Array<[string, ...unknown[]]> = [];
   const sink: TransportSink = {
     onOpen: () => log.push(["open"]),
@@ -63,6 +64,8 @@ function start(page: FakePage, options: FlashBridgeOptions = {}) {
   };
   const t = flashBridge(options).create(context);
   t.open();
+  expect(page.nodes.size).toBe(0); // nothing from inside open()
+  await new Promise((r) => setTimeout(r, 0)); // the transport's start was queued first
   return { t, log };
 }
 
@@ -89,10 +92,10 @@ describe("embedding bridge.swf", () => {
   it("adds an <embed> naming its callbacks, adds the server's socket proxy to Ruffle's config once, uses the element as the bridge and removes it on close", async () => {
     const config: Record<string, unknown> = { socketProxy: [{ host: "elsewhere", port: 80, proxyUrl: "ws://elsewhere/p" }] };
     const page = new FakePage({ config });
-    const { t, log } = start(page);
+    const { t, log } = await start(page);
     const [element] = page.embeds;
+    expect(element!.attributes.id).toMatch(/^__omnioFlash_swf\d+$/);
     expect(element!.attributes).toMatchObject({
-      id: "__omnioFlash_swf",
       type: "application/x-shockwave-flash",
       src: BASE + "flash/bridge.swf",
       flashvars: "jsObject=__omnioFlash",
@@ -114,13 +117,13 @@ describe("embedding bridge.swf", () => {
     expect(page.RufflePlayer).toEqual({ config }); // the page's own Ruffle stays
 
     // A second embed on the same page finds its proxy entry already there.
-    start(page).t.close();
+    (await start(page)).t.close();
     expect(config.socketProxy).toHaveLength(2);
   });
 
-  it("loads Ruffle with `ruffle: loadRuffle(folder)` first (config before the script), embeds once it loaded, and takes all back on close", () => {
+  it("loads Ruffle with `ruffle: loadRuffle(folder)` first (config before the script), embeds once it loaded, and takes all back on close", async () => {
     const page = new FakePage();
-    const { t } = start(page, { ruffle: loadRuffle("/vendor/ruffle") });
+    const { t } = await start(page, { ruffle: loadRuffle("/vendor/ruffle") });
     const [script] = page.nodes;
     expect(script!.tag).toBe("script");
     expect(script!.src).toBe("/vendor/ruffle/ruffle.js");
@@ -140,7 +143,7 @@ describe("embedding bridge.swf", () => {
 
   it("fails the socket when Ruffle cannot be loaded, or the element has no bridge methods, and leaves nothing behind", async () => {
     const page = new FakePage();
-    const a = start(page, { ruffle: loadRuffle("/r/") });
+    const a = await start(page, { ruffle: loadRuffle("/r/") });
     [...page.nodes][0]!.onerror!(new Error("404"));
     await until(() => a.log.some((l) => l[0] === "close"), 2000, "close");
     const [, reason, error] = a.log[0]!;
@@ -152,7 +155,7 @@ describe("embedding bridge.swf", () => {
     expect(page.__omnioFlash).toBeUndefined();
 
     const other = new FakePage({});
-    const b = start(other);
+    const b = await start(other);
     other.__omnioFlash!.__onFlashInitialized(); // an element that never became the bridge (no SWF methods)
     await until(() => b.log.some((l) => l[0] === "close"), 2000, "close");
     expect((b.log[0]![2] as Error).message).toMatch(/^flashsocket bridge threw: /);
