@@ -1,15 +1,11 @@
 // What the half-duplex HTTP transports (polling, xhr-multipart, htmlfile, jsonp) have in common, as a small
 // template: the public methods guard the state, keep one receiving request (a poll or a stream) and one POST in
-// flight at a time (the session sends only while `writable`), pause for an upgrade away, apply the close POST
-// rule, make the requests, and decode and deliver payloads. A transport implements only how it receives
-// (`_receive`: a fetch GET, a multipart stream, an iframe, a `<script>`); jsonp also how it posts. Only HTTP
-// transport packages import it, so a client + websocket bundle drops it.
-//
-// Requests are fetches: fetch exists in every browser that runs this ES2020 code, in workers and in Node, so it
-// is the one mechanism (XMLHttpRequest would add no environment, only a second code path). A string body goes
-// out as `text/plain;charset=UTF-8`: a CORS "simple" type, no preflight.
+// flight at a time (the session sends only while `writable`), pause for an upgrade away, apply the close POST rule, and decode and deliver
+// payloads. A transport implements only how it receives (`_receive`: fetch GET, multipart stream, iframe,
+// `<script>`) and how it posts (`_post`); those that use fetch extend FetchTransport. Only HTTP transport
+// packages import it, so a client + websocket bundle drops it; it references no request code, so JSONP (which
+// posts forms) has no fetch code.
 // @see https://github.com/socketio/engine.io-protocol#http-long-polling  and  PROTOCOL.md §1, §3–5
-// @see https://developer.mozilla.org/en-US/docs/Web/API/Fetch_API
 
 import { decodePayload, encodePayload, type EnginePacket } from "./engine-codec.js";
 import { TransportError } from "./errors.js";
@@ -17,12 +13,6 @@ import { buildUrl, type Transport, type TransportContext, type TransportName } f
 
 /** Called once when a POST went through (a failed one fails the transport instead). */
 export type HttpPostDone = () => void;
-
-/** `cause` of the TransportError for an answer other than 200: the status and the start of the body. */
-export interface HttpStatusFailure {
-  readonly status: number;
-  readonly body: string;
-}
 
 let sequence = 0;
 
@@ -61,37 +51,8 @@ export abstract class HttpTransport implements Transport {
   /** Starts one receiving request; returns its abort. */
   protected abstract _receive(): () => void;
 
-  /** Posts one body, one at a time; `done` once, never after the returned abort ran. */
-  protected _post(body: string, done: HttpPostDone): () => void {
-    return this._fetch(this._url(), done, body);
-  }
-
-  /**
-   * Fetches `url` (a POST of `body` if given): `read` gets the response of a 200 (or an opaque one: a `no-cors`
-   * fetch can't see more). Any other status, a network failure, or what `read` throws fails the transport with a
-   * TransportError naming the request; nothing is reported after the returned abort (which only close() runs).
-   */
-  protected _fetch(url: string, read: (response: Response) => unknown, body?: string | URLSearchParams, mode?: RequestMode): () => void {
-    const { global, extraHeaders: headers, withCredentials } = this._context;
-    const controller = new AbortController();
-    const { signal } = controller;
-    const method = body == null ? "GET" : "POST";
-    global
-      // credentials: else fetch's default, same-origin
-      .fetch(url, { method, mode, headers, body, credentials: withCredentials ? "include" : undefined, signal })
-      .then(async (response) => {
-        if (response.status != 200 && response.type != "opaque") {
-          throw { status: response.status, body: (await response.text()).slice(0, 120) } satisfies HttpStatusFailure;
-        }
-        // (aborted between the answer and this continuation: nothing more)
-        if (!signal.aborted) await read(response);
-      })
-      .catch((cause: Error & Partial<HttpStatusFailure>) => {
-        const detail = cause.status ? `HTTP ${cause.status} ${cause.body}` : cause.message;
-        if (!signal.aborted) this._fail(new TransportError(`Failed to ${method} ${url}: ${detail}`, this.name, { cause }));
-      });
-    return () => controller.abort();
-  }
+  /** Posts one body; `done` once, never after the returned abort ran. */
+  protected abstract _post(body: string, done: HttpPostDone): () => void;
 
   get writable(): boolean {
     return this._state >= OPEN && !this._inPost;

@@ -12,7 +12,8 @@ export type {
   TransportFactory,
 } from "./transport.js";
 export type { BinaryData, EnginePacket, EnginePacketType } from "./engine-codec.js";
-export { HttpTransport, cacheBuster, type HttpPostDone, type HttpStatusFailure, type HttpTransportState } from "./http-transport.js";
+export { HttpTransport, cacheBuster, type HttpPostDone, type HttpTransportState } from "./http-transport.js";
+export { FetchTransport, type HttpStatusFailure } from "./fetch-transport.js";
 export { encodePacket, decodePacket, encodePayload, decodePayload, isBinary, SEPARATOR } from "./engine-codec.js";
 export { encodeFrame, decodeFrame } from "./engine-codec.js";
 export type { BinaryType } from "./engine-codec.js";

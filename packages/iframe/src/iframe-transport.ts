@@ -1,6 +1,6 @@
 // Forever iframe transport (`htmlfile`): the server streams `<script>` frames into a hidden iframe, a POST sends
-// exactly as polling (one in flight, a fetch). Runs in pages only (it needs a document);
-// cross-origin it needs postMessage and a server that allows the page origin (`cors`). State, pause and
+// exactly as polling (one in flight, fetch: FetchTransport). Runs in pages only (it needs a document);
+// cross-origin it needs postMessage and a server that allows the page origin (`cors`). State, queue, pause and
 // close rule: HttpTransport. @see ../../../../shared/PROTOCOL.md §5
 // @see https://developer.mozilla.org/en-US/docs/Web/HTML/Element/iframe
 //
@@ -24,12 +24,12 @@
 // and `load` without it starts a 1 s grace period after which the stream failed: refused, HTTP error, or cut
 // mid-way. We then open the next stream (a fresh iframe) unless pausing or closed.
 
-import { HttpTransport, ProtocolError, TransportError } from "@omnio/client";
+import { FetchTransport, ProtocolError, TransportError } from "@omnio/client";
 
 /** The callback name the server's prelude looks for on `frameElement` (same-origin pages). */
 export const FRAME_CALLBACK = "__omnioHtmlfile";
 
-export class IframeTransport extends HttpTransport {
+export class IframeTransport extends FetchTransport {
   // A getter: a class field would cost a constructor
   get name(): "htmlfile" {
     return "htmlfile";

@@ -1,6 +1,6 @@
 // JSONP polling transport: each GET is a `<script src>` calling back into `___eio[j]`, each POST a form body
 // sent by a `no-cors` fetch. Runs in any page, cross-origin with no CORS at all (its reason to exist).
-// Wire name `polling` with `j=<index>`; state, pause, close rule and fetch: HttpTransport, as @omnio/polling.
+// Wire name `polling` with `j=<index>`; state, queue, pause and close rule: HttpTransport, as @omnio/polling.
 // Like polling it has no deadlines of its own: the session's handshake deadline and heartbeat catch a hang.
 // @see ../../../../shared/PROTOCOL.md §3
 // @see https://developer.mozilla.org/en-US/docs/Web/HTML/Element/script
@@ -65,11 +65,20 @@ export class JsonpTransport extends HttpTransport {
   /**
    * The form body `d=<value>` (`application/x-www-form-urlencoded`, UTF-8: what the stock server reads) sent by a
    * `no-cors` fetch: a "simple" request needs no CORS from the server, and its answer stays opaque (unreadable,
-   * any status), so only a network failure is seen, and fails the transport. Cookies go as for polling
-   * (`withCredentials`). POSTs carry a `j` too: it marks them as JSONP (@omnio/server routes by it).
+   * any status), so only a network failure is seen, and fails the transport. Cookies go as with a form post.
+   * POSTs carry a `j` too: it marks them as JSONP (@omnio/server routes by it; its value is not used).
    */
-  protected override _post(value: string, done: HttpPostDone): () => void {
-    return this._fetch(this._url({ j: "0" }), done, new URLSearchParams({ d: value }), "no-cors");
+  protected _post(value: string, done: HttpPostDone): () => void {
+    const controller = new AbortController();
+    const { signal } = controller;
+    const url = this._url({ j: "0" });
+    this._context.global
+      .fetch(url, { method: "POST", mode: "no-cors", credentials: "include", body: new URLSearchParams({ d: value }), signal })
+      .then(
+        () => signal.aborted || done(),
+        (cause: Error) => signal.aborted || this._fail(new TransportError(`Failed to POST ${url}: ${cause.message}`, this.name, { cause })),
+      );
+    return () => controller.abort();
   }
 
   /**

@@ -1,11 +1,11 @@
 // AJAX long-polling transport: a held GET receives, a POST sends, at most one of each in flight, both with
-// fetch (pages, workers, Node). State, pause, close rule and the requests: HttpTransport.
+// fetch (pages, workers, Node). State, queue, pause and close rule: HttpTransport; requests: FetchTransport.
 // @see https://developer.mozilla.org/en-US/docs/Web/API/Fetch_API
 // @see https://github.com/socketio/engine.io-protocol#http-long-polling
 
-import { HttpTransport } from "@omnio/client";
+import { FetchTransport } from "@omnio/client";
 
-export class PollingTransport extends HttpTransport {
+export class PollingTransport extends FetchTransport {
   // A getter: a class field would cost a constructor
   get name(): "polling" {
     return "polling";

@@ -1,6 +1,6 @@
 // AJAX multipart streaming transport: a long-lived GET whose `multipart/mixed` body carries one Engine.IO
-// payload per part, parsed as it arrives; a POST sends, exactly as polling (one in flight). State, pause
-// and close rule: HttpTransport, as are the requests (fetch, in pages, workers and Node).
+// payload per part, parsed as it arrives; a POST sends, exactly as polling (one in flight). State, queue, pause
+// and close rule: HttpTransport; requests (fetch, in pages, workers and Node): FetchTransport.
 // @see ../../../../shared/PROTOCOL.md §4
 //
 // The body is read chunk by chunk and decoded by a streaming TextDecoder (a UTF-8 character split across chunks
@@ -14,10 +14,10 @@
 // session, what the server sends before onOpen (an upgrade's `3probe`) waits for the stream, so a proxy that
 // buffers the stream shows as a probe that misses its deadline.
 
-import { HttpTransport, ProtocolError } from "@omnio/client";
+import { FetchTransport, ProtocolError } from "@omnio/client";
 import { multipartParser } from "./multipart-parser.js";
 
-export class XhrMultipartTransport extends HttpTransport {
+export class XhrMultipartTransport extends FetchTransport {
   // A getter: a class field would cost a constructor
   get name(): "xhr-multipart" {
     return "xhr-multipart";
