@@ -8,7 +8,7 @@ import type { BinaryData, EnginePacket } from "./engine-codec.js";
 import { ProtocolError, TimeoutError, TransportError } from "./errors.js";
 import type { RankingRow } from "./ranking.js";
 import type { TransportOutcome } from "./transport-memory.js";
-import type { ProbeResult, Transport, TransportFactory, TransportName, TransportSink } from "./transport.js";
+import type { ProbeResult, Transport, TransportFactory, TransportName } from "./transport.js";
 import { batchLength } from "./write-batch.js";
 
 /** A handshake attempt: the transport, and how long it may hang silently before the next one is tried. */
@@ -202,10 +202,10 @@ export class Engine {
   }
 
   /**
-   * @internal A transport of this session. Its events count while it is the current transport; before that
-   * (an upgrade candidate) they go to `side`; from a dropped or superseded one they are ignored.
+   * @internal A transport of this session. Its events count while it is the current transport: those of one
+   * not yet current (an upgrade candidate: upgrade.ts wraps its sink), dropped or superseded are ignored.
    */
-  _create(f: TransportFactory, side?: TransportSink): Transport {
+  _create(f: TransportFactory): Transport {
     const o = this._opts;
     let t: Transport | undefined;
     const mine = () => !!t && t === this.transport;
@@ -223,14 +223,11 @@ export class Engine {
       maxPayload: () => this.handshake?.maxPayload ?? 1e6,
       global: o.global ?? globalThis,
       sink: {
-        onOpen: () => mine() || side?.onOpen(),
-        onPacket: (p) => {
-          if (!mine()) side?.onPacket(p);
-          else if (this.readyState !== "closed") this._onPacket(p);
-        },
+        onOpen() {}, // what counts is what it delivers: the open packet, or (an upgrade) the probe answer
+        onPacket: (p) => mine() && this.readyState !== "closed" && this._onPacket(p),
         onDrain: () => mine() && this._flush(),
         onClose: (reason, error) => {
-          if (!mine()) return side?.onClose(reason, error);
+          if (!mine()) return;
           if (this.readyState === "closed") return this._release();
           this.transport = undefined;
           if (this.readyState === "opening") return this._fail(f, error ?? reason);

@@ -7,6 +7,7 @@
 import { TimeoutError, TransportError } from "./errors.js";
 import type { HandshakeStep as UpgradeStep } from "./engine.js";
 import type { TransportOutcome } from "./transport-memory.js";
+import type { EnginePacket } from "./engine-codec.js";
 import type { Engine } from "./engine.js";
 import type { Transport, TransportFactory, TransportName } from "./transport.js";
 
@@ -53,34 +54,50 @@ export function runUpgrades(engine: Upgradable, steps: UpgradeStep[], record: Up
     if (pausing) return engine._close("transport error", error);
     runUpgrades(engine, steps, record);
   };
-  const t: Transport = engine._create(f, {
-    onOpen: () => live() && t.send([{ type: "ping", data: "probe" }]),
-    onPacket: (p) => {
-      if (!live() || pausing) return; // late, or a duplicate 3probe
-      if (p.type !== "pong" || p.data !== "probe") return fail(new TransportError(`${UPGRADE}expected 3probe, got ${p.type}`, name));
-      clearTimeout(timer);
-      pausing = engine._pausing = true;
-      const old = engine.transport!;
-      const swap = () => {
-        if (!live()) return; // the session closed meanwhile
-        record(name, "ok", Date.now() - started);
-        // `5` goes first on the new transport, then what was held while pausing.
-        engine._up = undefined;
-        engine._pausing = false;
-        engine._wb.unshift({ type: "upgrade" });
-        engine.transport = t;
-        engine._factory = f;
-        old.close();
-        const event = { name, previous: old.name };
-        engine._h.onEvent("upgrade", event);
-        engine._h.onEvent("transport", { ...event, reason: "upgrade" });
-        engine._flush();
-      };
-      if (old.pause) old.pause(swap);
-      else swap();
-    },
-    onDrain() {},
-    onClose: (reason, error) => fail(new TransportError(UPGRADE + reason, name, { cause: error })),
+  const probe = (p: EnginePacket) => {
+    if (!live() || pausing) return; // late, or a duplicate 3probe
+    if (p.type !== "pong" || p.data !== "probe") return fail(new TransportError(`${UPGRADE}expected 3probe, got ${p.type}`, name));
+    clearTimeout(timer);
+    pausing = engine._pausing = true;
+    const old = engine.transport!;
+    const swap = () => {
+      if (!live()) return; // the session closed meanwhile
+      record(name, "ok", Date.now() - started);
+      // `5` goes first on the new transport, then what was held while pausing.
+      engine._up = undefined;
+      engine._pausing = false;
+      engine._wb.unshift({ type: "upgrade" });
+      engine.transport = t;
+      engine._factory = f;
+      old.close();
+      const event = { name, previous: old.name };
+      engine._h.onEvent("upgrade", event);
+      engine._h.onEvent("transport", { ...event, reason: "upgrade" });
+      engine._flush();
+    };
+    if (old.pause) old.pause(swap);
+    else swap();
+  };
+  // The candidate reports both to the session, which ignores it until it is the current transport, and to the
+  // probe here, which ignores it once the upgrade is over.
+  const t: Transport = engine._create({
+    ...f,
+    create: (ctx) =>
+      f.create({
+        ...ctx,
+        sink: {
+          ...ctx.sink, // onDrain
+          onOpen: () => live() && t.send([{ type: "ping", data: "probe" }]),
+          onPacket: (p) => {
+            ctx.sink.onPacket(p);
+            probe(p);
+          },
+          onClose: (reason, error) => {
+            ctx.sink.onClose(reason, error);
+            fail(new TransportError(UPGRADE + reason, name, { cause: error }));
+          },
+        },
+      }),
   });
   engine._up = cancel;
   const timer = setTimeout(() => fail(new TimeoutError(UPGRADE + "no 3probe")), step.deadlineMs);
