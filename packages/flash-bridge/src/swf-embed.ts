@@ -40,8 +40,8 @@ export function embedSwf(
     // and port (Ruffle matches both exactly), the server's own proxy carries bridge.swf's socket.
     const list = ((ruffle.config ??= {}).socketProxy ??= []);
     const host = hostname.replace(/^\[|\]$/g, "");
-    const number = +port || 80;
-    if (!list.some((q) => q.host === host && q.port === number)) list.push({ host, port: number, proxyUrl: base.replace(/^http/, "ws") + "flash/proxy" });
+    const serverPort = +port || 80;
+    if (!list.some((q) => q.host === host && q.port === serverPort)) list.push({ host, port: serverPort, proxyUrl: base.replace(/^http/, "ws") + "flash/proxy" });
   }
   if (!unload) embed();
 
