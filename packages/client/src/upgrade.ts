@@ -4,11 +4,10 @@
 // strategy (transport-strategy.ts): a bundle without one has no upgrades and none of this code.
 // @see https://github.com/socketio/engine.io-protocol#upgrade  and  ../../../../shared/PROTOCOL.md §1 "Upgrade"
 
-import { TimeoutError, TransportError } from "./errors.js";
-import type { HandshakeStep as UpgradeStep } from "./engine.js";
-import type { TransportOutcome } from "./transport-memory.js";
 import type { EnginePacket } from "./engine-codec.js";
-import type { Engine } from "./engine.js";
+import type { Engine, HandshakeStep as UpgradeStep } from "./engine.js";
+import { TimeoutError, TransportError } from "./errors.js";
+import type { TransportOutcome } from "./transport-memory.js";
 import type { Transport, TransportFactory, TransportName } from "./transport.js";
 
 /** Where an upgrade's outcome goes (the strategy's memory); `rttMs` on success. */
