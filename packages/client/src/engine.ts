@@ -268,10 +268,8 @@ export class Engine {
     const upgrade = this._opened();
     this._h.onEvent("transport", { name: this.transport!.name, previous: null, reason: "handshake" });
     if (this.readyState !== "open") return;
-    this._h.onOpen();
-    if (this.readyState !== "open") return;
-    this._flush();
-    upgrade?.();
+    this._h.onOpen(); // what it sends (CONNECT packets) is written at once: _push flushes
+    if (this.readyState === "open") upgrade?.();
   }
 
   private _resetPing(): void {
