@@ -41,7 +41,7 @@ export abstract class FetchTransport extends HttpTransport {
     return () => controller.abort();
   }
 
-  /** One POST in flight at a time (HttpTransport's queue). */
+  /** One POST in flight at a time (the session sends only while writable). */
   protected _post(body: string, done: HttpPostDone): () => void {
     return this._fetch(this._url(), done, body);
   }

@@ -1,10 +1,10 @@
 // What the half-duplex HTTP transports (polling, xhr-multipart, htmlfile, jsonp) have in common, as a small
 // template: the public methods guard the state, keep one receiving request (a poll or a stream) and one POST in
-// flight at a time (the session sends only while `writable`), pause for an upgrade away, apply the close POST rule, and decode and deliver
-// payloads. A transport implements only how it receives (`_receive`: fetch GET, multipart stream, iframe,
-// `<script>`) and how it posts (`_post`); those that use fetch extend FetchTransport. Only HTTP transport
-// packages import it, so a client + websocket bundle drops it; it references no request code, so JSONP (which
-// posts forms) has no fetch code.
+// flight at a time (the session sends only while `writable`), pause for an upgrade away, apply the close POST
+// rule, and decode and deliver payloads. A transport implements only how it receives (`_receive`: a fetch GET, a
+// multipart stream, an iframe, a `<script>`) and how it posts (`_post`); those whose requests are plain fetches
+// extend FetchTransport. Only HTTP transport packages import it, so a client + websocket bundle drops it; it makes
+// no request itself, so JSONP (a `<script>` GET, a no-cors POST of its own) carries none of FetchTransport.
 // @see https://github.com/socketio/engine.io-protocol#http-long-polling  and  PROTOCOL.md §1, §3–5
 
 import { decodePayload, encodePayload, type EnginePacket } from "./engine-codec.js";

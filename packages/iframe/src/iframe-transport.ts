@@ -1,6 +1,6 @@
 // Forever iframe transport (`htmlfile`): the server streams `<script>` frames into a hidden iframe, a POST sends
 // exactly as polling (one in flight, fetch: FetchTransport). Runs in pages only (it needs a document);
-// cross-origin it needs postMessage and a server that allows the page origin (`cors`). State, queue, pause and
+// cross-origin it needs postMessage and a server that allows the page origin (`cors`). State, pause and
 // close rule: HttpTransport. @see ../../../../shared/PROTOCOL.md §5
 // @see https://developer.mozilla.org/en-US/docs/Web/HTML/Element/iframe
 //

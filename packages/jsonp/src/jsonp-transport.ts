@@ -1,6 +1,6 @@
 // JSONP polling transport: each GET is a `<script src>` calling back into `___eio[j]`, each POST a form body
 // sent by a `no-cors` fetch. Runs in any page, cross-origin with no CORS at all (its reason to exist).
-// Wire name `polling` with `j=<index>`; state, queue, pause and close rule: HttpTransport, as @omnio/polling.
+// Wire name `polling` with `j=<index>`; state, pause and close rule: HttpTransport, as @omnio/polling.
 // Like polling it has no deadlines of its own: the session's handshake deadline and heartbeat catch a hang.
 // @see ../../../../shared/PROTOCOL.md §3
 // @see https://developer.mozilla.org/en-US/docs/Web/HTML/Element/script

@@ -1,5 +1,5 @@
 // AJAX long-polling transport: a held GET receives, a POST sends, at most one of each in flight, both with
-// fetch (pages, workers, Node). State, queue, pause and close rule: HttpTransport; requests: FetchTransport.
+// fetch (pages, workers, Node). State, pause and close rule: HttpTransport; requests: FetchTransport.
 // @see https://developer.mozilla.org/en-US/docs/Web/API/Fetch_API
 // @see https://github.com/socketio/engine.io-protocol#http-long-polling
 

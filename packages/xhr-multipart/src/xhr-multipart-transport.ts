@@ -1,5 +1,5 @@
 // AJAX multipart streaming transport: a long-lived GET whose `multipart/mixed` body carries one Engine.IO
-// payload per part, parsed as it arrives; a POST sends, exactly as polling (one in flight). State, queue, pause
+// payload per part, parsed as it arrives; a POST sends, exactly as polling (one in flight). State, pause
 // and close rule: HttpTransport; requests (fetch, in pages, workers and Node): FetchTransport.
 // @see ../../../../shared/PROTOCOL.md §4
 //
