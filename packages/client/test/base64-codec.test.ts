@@ -1,5 +1,6 @@
-// base64 for `b<base64>` packets (btoa/atob everywhere): must agree with Node's Buffer on valid input, and the
-// strict validation rejects the rest. Every case runs with and without a global Buffer (it must not matter).
+// base64 for `b<base64>` packets (btoa to encode; Buffer to decode in Node, else atob): must agree with Node's
+// Buffer on valid input, and the strict validation in front of both decoders rejects the rest. Every case runs
+// with and without a global Buffer.
 import { afterEach, beforeEach, describe, expect, test, vi } from "vitest";
 import fc from "fast-check";
 import { fromBase64, toBase64 } from "../src/base64.js";
