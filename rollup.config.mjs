@@ -55,11 +55,11 @@ const tsPlugin = (dir) =>
 const MANGLED = /^_[a-zA-Z]\w*$/;
 const KEEP = new Set(["_placeholder", "_socket"]);
 const NAMES = (
-  "state context fire timer close flush fail queue packet opts inPost wb url release readyState h attempts up stop " +
-  "reconnecting receive post pid pausing m end deliver strategy reconnection reading next inGet factory enqueue " +
-  "deadline acks volatile tryPause timeout start slots onPacket onError leave failed wire started send resetPing " +
-  "reconnect ready push options onPaused onOpen onEvent onClose offset ended create closePost cancel bad alive " +
-  "writable nonce join ids destroy swf n k c"
+  "state close fail fire context timer inPost flush opts packet attempts h readyState post receive reconnecting " +
+  "release stop up url wb m next pausing pid queue acks deadline deliver died end factory inGet plan reading " +
+  "reconnection strategy bodies enqueue errors fetch leave onError onPacket opened posted push slots started " +
+  "timeout tryPause volatile alive bad cancel closePost create ended failed offset onClose onEvent onOpen " +
+  "onPaused options probe ready reconnect resetPing send start wire write destroy ids nonce writable c n name swf"
 ).split(" ");
 const CHARS = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 const listed = new Map(NAMES.map((n, i) => ["_" + n, "_" + (i < 62 ? CHARS[i] : CHARS[Math.floor(i / 62) - 1] + CHARS[i % 62])]));
