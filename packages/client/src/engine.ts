@@ -276,8 +276,12 @@ export class Engine {
     clearTimeout(this._timer);
     const ms = this.handshake!.pingInterval + this.handshake!.pingTimeout;
     this._deadline = Date.now() + ms;
-    // Fires just past the deadline (alive() then finds it passed); _close clears it.
-    this._timer = setTimeout(() => this.alive(), ms);
+    // When it fires, `ms` have passed even if the wall clock says otherwise (set back, or Node's timer ~1 ms early
+    // against Date.now()): the deadline is taken as passed. _close clears it.
+    this._timer = setTimeout(() => {
+      this._deadline = 0;
+      this.alive();
+    }, ms);
   }
 
   private _push(p: EnginePacket): void {

@@ -221,6 +221,17 @@ describe("heartbeat", () => {
     expect(ws.instances[0]!.closed).toBe(true);
   });
 
+  it("closes when the heartbeat timer fires even if the wall clock was set back meanwhile", () => {
+    const e = openEngine([ws]);
+    ws.instances[0]!.handshake({ pingInterval: 1000, pingTimeout: 500 });
+    // Date.now() now lags the timers by a minute (as after a clock correction, or Node's timer firing ~1 ms early).
+    vi.setSystemTime(Date.now() - 60_000);
+    vi.advanceTimersByTime(1500);
+    expect(e.readyState).toBe("closed");
+    expect(h.calls.at(-1)!.slice(0, 2)).toEqual(["onClose", "ping timeout"]);
+    expect(ws.instances[0]!.closed).toBe(true);
+  });
+
   it("checks the deadline right before sending, even if the timer has not fired (throttled tab)", () => {
     const e = openEngine([ws]);
     ws.instances[0]!.handshake({ pingInterval: 1000, pingTimeout: 500 });
