@@ -428,6 +428,25 @@ describe("upgrade", () => {
     expect(poll.instances[0]!.closed).toBe(true);
   });
 
+  it("closing the session while polling pauses writes what was held, then the close packet, on polling", () => {
+    const e = openOnPolling();
+    const p = poll.instances[0]!;
+    const c = ws.instances[0]!;
+    c.writable = true;
+    c.ctx.sink.onOpen();
+    c.deliver({ type: "pong", data: "probe" });
+    e.send("held");
+    p.holdWrites = true;
+    e.close();
+    expect(c.closed).toBe(true);
+    expect(p.sent).toEqual([[{ type: "message", data: "held" }, { type: "close" }]]);
+    p.pausedCb!(); // the pause completing late switches nothing
+    expect(c.sent.flat()).toEqual([{ type: "ping", data: "probe" }]);
+    p.drain();
+    expect(p.closed).toBe(true);
+    expect(vi.getTimerCount()).toBe(0);
+  });
+
   it("closing the session during a probe closes the candidate and clears every timer", () => {
     const e = openOnPolling();
     e.close();
