@@ -212,6 +212,41 @@ describe("FlashSocketTransport", () => {
     expect(g.__omnioFlash).toBeUndefined();
   });
 
+  it("close() during open (before the start task, waiting for __onFlashInitialized, before the create) leaves nothing and never reports", async () => {
+    // before the start task ran: no callbacks ever, no create
+    const early = new ScriptedBridge();
+    const one = sinkRecorder();
+    const a = flashBridge({ bridge: early }).create(context(one.sink));
+    a.open();
+    a.close();
+    await tick();
+    await tick();
+    expect(g.__omnioFlash).toBeUndefined();
+    expect(early.calls.filter((c) => c[0] === "create")).toEqual([]);
+
+    // a bridge that is not ready yet: the callbacks wait on window, close takes them back
+    const waiting = new ScriptedBridge();
+    const two = sinkRecorder();
+    const b = flashBridge({ bridge: waiting, ready: false }).create(context(two.sink));
+    b.open();
+    await until(() => callbacks() !== undefined, DEADLINE, "callbacks");
+    b.close();
+    expect(g.__omnioFlash).toBeUndefined();
+
+    // initialized, the create step not run yet: it never runs
+    const late = new ScriptedBridge();
+    const three = sinkRecorder();
+    const c = flashBridge({ bridge: late, ready: false }).create(context(three.sink));
+    c.open();
+    await until(() => callbacks() !== undefined, DEADLINE, "callbacks");
+    callbacks()!.__onFlashInitialized();
+    c.close();
+    await tick();
+    await tick();
+    expect(late.calls.filter((call) => call[0] === "create")).toEqual([]);
+    expect([one.log, two.log, three.log]).toEqual([[], [], []]);
+  });
+
   it("does nothing at import time", async () => {
     expect(g.__omnioFlash).toBeUndefined();
     expect(g.RufflePlayer).toBeUndefined();
