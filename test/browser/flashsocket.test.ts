@@ -87,7 +87,8 @@ const RECORDER = String.raw`
   });
   window.leftovers = () => ({
     flashElements: document.querySelectorAll("object, embed, ruffle-object, ruffle-embed").length,
-    callbacks: typeof window.__omnioFlash,
+    // A handed-in bridge's __omnioFlash, an embedded SWF's __omnioFlash<n>: the names still on window.
+    callbacks: Object.keys(window).filter((k) => k.startsWith("__omnioFlash")).join(),
   });
 `;
 
@@ -230,10 +231,10 @@ describe("flashsocket in Chromium: a page-side bridge object", () => {
     expect(timing.connectAt!).toBeGreaterThan(timing.initAt);
     await exercise(pg);
     const after = await pg.evaluate(async () => {
-      const w = window as unknown as { socket: any; bridge: any; leftovers(): unknown; waitFor: (c: () => unknown, ms: number, what: string) => Promise<unknown> };
+      const w = window as unknown as { socket: any; bridge: any; leftovers(): { callbacks: string }; waitFor: (c: () => unknown, ms: number, what: string) => Promise<unknown> };
       w.socket.disconnect();
       await w.waitFor(() => w.bridge.delivered.at(-1) === "close" || w.bridge.sockets.size === 0, 10_000, "the bridge socket to close");
-      await w.waitFor(() => typeof (window as unknown as { __omnioFlash?: unknown }).__omnioFlash === "undefined", 10_000, "callbacks removed");
+      await w.waitFor(() => w.leftovers().callbacks === "", 10_000, "callbacks removed");
       return { delivered: w.bridge.delivered as string[], binaryFrames: w.bridge.binaryFrames, leftovers: w.leftovers() };
     });
     // open, then only messages, and a close (if the bridge reported it before the socket let go) last.
@@ -242,7 +243,7 @@ describe("flashsocket in Chromium: a page-side bridge object", () => {
     expect(rest.filter((t) => t !== "message").every((t, i, a) => t === "close" && i === a.length - 1)).toBe(true);
     expect(rest.filter((t) => t === "message").length).toBeGreaterThan(200);
     expect(after.binaryFrames).toBe(0);
-    expect(after.leftovers).toEqual({ flashElements: 0, callbacks: "undefined" });
+    expect(after.leftovers).toEqual({ flashElements: 0, callbacks: "" });
     expect(errors).toEqual([]);
   });
 });
@@ -264,7 +265,7 @@ describe("flashsocket in Chromium: bridge.swf under Ruffle", () => {
     await exercise(pg);
     // The server ends the session: the client reconnects, over a freshly embedded bridge.
     const again = await pg.evaluate(async (ms) => {
-      const w = window as unknown as { socket: any; log: Log; leftovers(): { flashElements: number }; waitFor: (c: () => unknown, ms: number, what: string) => Promise<unknown> };
+      const w = window as unknown as { socket: any; log: Log; leftovers(): { flashElements: number; callbacks: string }; waitFor: (c: () => unknown, ms: number, what: string) => Promise<unknown> };
       w.socket.emit("bye");
       await w.waitFor(() => w.log.disconnects.length === 1, 10_000, "disconnect");
       await w.waitFor(() => w.log.connects === 2, ms, "reconnect");
@@ -272,7 +273,7 @@ describe("flashsocket in Chromium: bridge.swf under Ruffle", () => {
       const elements = w.leftovers().flashElements;
       const disconnects = w.log.disconnects.slice();
       w.socket.disconnect();
-      await w.waitFor(() => w.leftovers().flashElements === 0 && typeof (window as unknown as { __omnioFlash?: unknown }).__omnioFlash === "undefined", 10_000, "bridge removed");
+      await w.waitFor(() => w.leftovers().flashElements === 0 && w.leftovers().callbacks === "", 10_000, "bridge removed");
       return { disconnects, echo, elements, transport: w.log.transports };
     }, RUFFLE_MS);
     expect(again.disconnects).toEqual(["transport close"]);
@@ -287,6 +288,37 @@ describe("flashsocket in Chromium: bridge.swf under Ruffle", () => {
     expect(flash).toHaveLength(2);
     expect(flash.every((u) => u.ua === undefined)).toBe(true);
     expect(again.transport).toEqual(["flashsocket", "flashsocket"]);
+    expect(errors).toEqual([]);
+  }, 120_000);
+
+  it("two sessions at once (forceNew), each over its own bridge.swf; closing one leaves the other working", async () => {
+    const { page: pg, errors } = await open("/plain.html");
+    const result = await pg.evaluate(async (ms) => {
+      const w = window as unknown as { lib: any; leftovers(): { flashElements: number; callbacks: string }; waitFor: (c: () => unknown, ms: number, what: string) => Promise<unknown> };
+      const transports = [w.lib.flashBridge({ ruffle: w.lib.loadRuffle("/node_modules/@ruffle-rs/ruffle/") })];
+      const connected = (s: any) => new Promise((ok, fail) => { s.once("connect", ok); s.once("connect_error", fail); });
+      const a = w.lib.connect(location.origin, { transports, forceNew: true, reconnection: false, timeout: ms });
+      await connected(a);
+      // The second opens while the first is up (what the bench does).
+      const b = w.lib.connect(location.origin, { transports, forceNew: true, reconnection: false, timeout: ms });
+      await connected(b);
+      const both = { ...w.leftovers() };
+      const names = [a.io.transport, b.io.transport];
+      const echoes = [await a.timeout(10_000).emitWithAck("echo", "a"), await b.timeout(10_000).emitWithAck("echo", "b")];
+      a.disconnect();
+      await w.waitFor(() => w.leftovers().flashElements === 1, 10_000, "the first bridge removed");
+      const one = { ...w.leftovers() };
+      echoes.push(await b.timeout(10_000).emitWithAck("echo", "b alone"));
+      b.disconnect();
+      await w.waitFor(() => w.leftovers().flashElements === 0 && w.leftovers().callbacks === "", 10_000, "bridges removed");
+      return { transports: names, both, one, echoes };
+    }, RUFFLE_MS);
+    expect(result.transports).toEqual(["flashsocket", "flashsocket"]);
+    expect(result.echoes).toEqual(["a", "b", "b alone"]);
+    expect(result.both.flashElements).toBe(2);
+    expect(result.both.callbacks).toMatch(/^__omnioFlash\d+,__omnioFlash\d+$/);
+    expect(result.one.callbacks).toMatch(/^__omnioFlash\d+$/);
+    expect(result.both.callbacks.split(",")).toContain(result.one.callbacks);
     expect(errors).toEqual([]);
   }, 120_000);
 

@@ -2,8 +2,9 @@
 // object with web-socket-js's surface). One Engine.IO packet per text frame, URI-encoded across the bridge;
 // binary travels as `b<base64>` (the bridge sends text frames only). Each transport owns its bridge for its
 // lifetime: the callbacks object the bridge calls (`window[jsObject]`), the SWF element, the wait for
-// `__onFlashInitialized`, and the pull of `receiveEvents()` on a fresh task after `__onFlashEvent`. Another
-// transport wanting the same `jsObject` at the same time is refused. No deadline of its own for the bridge to come
+// `__onFlashInitialized`, and the pull of `receiveEvents()` on a fresh task after `__onFlashEvent`. An embedded SWF
+// gets a global of its own (`__omnioFlash<id>`); another transport wanting the same `jsObject` at the same time (a
+// handed-in bridge's fixed name, or one given) is refused. No deadline of its own for the bridge to come
 // up: the session gives every attempt one, with the transport's `startupMs` on top. A closure rather than a class:
 // the minifier shortens locals, not property names. @see ../../../../shared/PROTOCOL.md §6
 
@@ -23,8 +24,10 @@ let lastId = 0;
 export function createFlashTransport(context: TransportContext, o: FlashBridgeOptions): Transport {
   const { sink, global } = context;
   const slot = global as unknown as Record<string, FlashBridgeCallbacks | undefined>;
-  const name = o.jsObject ?? DEFAULT_JS_OBJECT;
   const id = ++lastId;
+  // A handed-in bridge calls one fixed name; an embedded SWF is told its own (FlashVars), so that embedded sessions
+  // run side by side, each with its SWF.
+  const name = o.jsObject ?? DEFAULT_JS_OBJECT + (o.bridge ? "" : id);
   // Its own element id: the element of the transport before may still be on the page.
   const elementId = name + "_swf" + id;
   // 0 idle, 1 opening, 2 open, 3 closed. Plain numbers: named constants would stay variables once minified.

@@ -20,7 +20,8 @@ export interface FlashBridgeOptions {
   swfUrl?: string;
   /** Loads Ruffle when it is not on the page yet: `loadRuffle("/ruffle/")` (the folder holding ruffle.js). */
   ruffle?: RuffleLoader;
-  /** Name of the global the bridge calls back into (FlashVars `jsObject`). Default `__omnioFlash`. */
+  /** Name of the global the bridge calls back into (FlashVars `jsObject`). Default `__omnioFlash` for a handed-in
+   * bridge; an embedded SWF gets `__omnioFlash<n>`, its own, so that any number run side by side. */
   jsObject?: string;
 }
 

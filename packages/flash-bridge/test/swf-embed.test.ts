@@ -33,12 +33,19 @@ class FakePage {
   };
   readonly location = { href: "http://127.0.0.1:1234/chat.html" };
   RufflePlayer?: { config?: Record<string, unknown> };
-  __omnioFlash?: FlashBridgeCallbacks;
   constructor(ruffle?: { config?: Record<string, unknown> }) {
     if (ruffle) this.RufflePlayer = ruffle;
   }
   get embeds() {
     return [...this.nodes].filter((n) => n.tag === "embed");
+  }
+  /** The callbacks globals the transports put on the page (an embedded SWF's are `__omnioFlash<n>`). */
+  get globals() {
+    return Object.keys(this).filter((k) => k.startsWith("__omnioFlash"));
+  }
+  /** The callbacks `element` was told (FlashVars `jsObject`) to call. */
+  callbacksOf(element: FakeElement) {
+    return (this as unknown as Record<string, FlashBridgeCallbacks | undefined>)[element.attributes.flashvars!.replace("jsObject=", "")];
   }
 }
 
@@ -63,8 +70,9 @@ async function start(page: FakePage, options: FlashBridgeOptions = {}) {
     sink,
   };
   const t = flashBridge(options).create(context);
+  const before = page.nodes.size;
   t.open();
-  expect(page.nodes.size).toBe(0); // nothing from inside open()
+  expect(page.nodes.size).toBe(before); // nothing from inside open()
   await new Promise((r) => setTimeout(r, 0)); // the transport's start was queued first
   return { t, log };
 }
@@ -80,10 +88,10 @@ function startSwf(element: FakeElement, page: FakePage) {
     close: (id: number) => calls.push(["close", id]),
     receiveEvents: () => queue.splice(0),
   });
-  page.__omnioFlash!.__onFlashInitialized();
+  page.callbacksOf(element)!.__onFlashInitialized();
   const emit = (event: unknown) => {
     queue.push(event);
-    page.__omnioFlash!.__onFlashEvent();
+    page.callbacksOf(element)!.__onFlashEvent();
   };
   return { calls, emit };
 }
@@ -94,11 +102,14 @@ describe("embedding bridge.swf", () => {
     const page = new FakePage({ config });
     const { t, log } = await start(page);
     const [element] = page.embeds;
-    expect(element!.attributes.id).toMatch(/^__omnioFlash_swf\d+$/);
+    // A global of its own: `__omnioFlash<n>`, named to the SWF in its FlashVars.
+    const [name] = page.globals;
+    expect(name).toMatch(/^__omnioFlash\d+$/);
+    expect(element!.attributes.id).toMatch(new RegExp(`^${name}_swf\\d+$`));
     expect(element!.attributes).toMatchObject({
       type: "application/x-shockwave-flash",
       src: BASE + "flash/bridge.swf",
-      flashvars: "jsObject=__omnioFlash",
+      flashvars: "jsObject=" + name,
       allowScriptAccess: "always",
     });
     expect(config.socketProxy).toEqual([{ host: "elsewhere", port: 80, proxyUrl: "ws://elsewhere/p" }, PROXY]);
@@ -113,12 +124,43 @@ describe("embedding bridge.swf", () => {
     t.close();
     expect(swf.calls.at(-1)).toEqual(["close", id]);
     expect(page.nodes.size).toBe(0);
-    expect(page.__omnioFlash).toBeUndefined();
+    expect(page.globals).toEqual([]);
     expect(page.RufflePlayer).toEqual({ config }); // the page's own Ruffle stays
 
     // A second embed on the same page finds its proxy entry already there.
     (await start(page)).t.close();
     expect(config.socketProxy).toHaveLength(2);
+  });
+
+  it("runs embedded sessions side by side: each its own global, element and SWF; each close takes back only its own", async () => {
+    const page = new FakePage({});
+    const a = await start(page);
+    const b = await start(page);
+    const [ea, eb] = page.embeds;
+    expect(page.globals).toHaveLength(2);
+    expect(page.callbacksOf(ea!)).not.toBe(page.callbacksOf(eb!));
+    expect(ea!.attributes.id).not.toBe(eb!.attributes.id);
+    // Neither was refused: both open, each on its own SWF.
+    const swfA = startSwf(ea!, page);
+    const swfB = startSwf(eb!, page);
+    await until(() => swfA.calls.some((c) => c[0] === "create") && swfB.calls.some((c) => c[0] === "create"), 2000, "both create");
+    swfA.emit({ type: "open", webSocketId: swfA.calls[1]![1], readyState: 1 });
+    swfB.emit({ type: "open", webSocketId: swfB.calls[1]![1], readyState: 1 });
+    await until(() => a.log.some((l) => l[0] === "open") && b.log.some((l) => l[0] === "open"), 2000, "both open");
+    expect([a.log, b.log]).toEqual([[["open"]], [["open"]]]);
+
+    a.t.close();
+    expect(page.embeds).toEqual([eb]);
+    expect(page.globals).toHaveLength(1);
+    expect(page.callbacksOf(eb!)).toBeDefined();
+    // The one left still works.
+    swfB.emit({ type: "message", webSocketId: swfB.calls[1]![1], message: encodeURIComponent("4hi") });
+    await until(() => b.log.length === 2, 2000, "message");
+    expect(b.log[1]).toEqual(["packet", { type: "message", data: "hi" }]);
+    b.t.close();
+    expect(page.nodes.size).toBe(0);
+    expect(page.globals).toEqual([]);
+    expect(a.log).toEqual([["open"]]);
   });
 
   it("loads Ruffle with `ruffle: loadRuffle(folder)` first (config before the script), embeds once it loaded, and takes all back on close", async () => {
@@ -135,7 +177,7 @@ describe("embedding bridge.swf", () => {
     expect(page.nodes.size).toBe(0);
     // ruffle.js would have replaced RufflePlayer with its API; it did not here, so the config is taken back.
     expect(page.RufflePlayer).toBeUndefined();
-    expect(page.__omnioFlash).toBeUndefined();
+    expect(page.globals).toEqual([]);
     // A late load after close adds nothing: the handlers are gone.
     expect(script!.onload).toBeNull();
     expect(script!.onerror).toBeNull();
@@ -152,14 +194,14 @@ describe("embedding bridge.swf", () => {
     expect((error as Error).message).toMatch(/cannot load Ruffle: 404/);
     expect(page.nodes.size).toBe(0);
     expect(page.RufflePlayer).toBeUndefined();
-    expect(page.__omnioFlash).toBeUndefined();
+    expect(page.globals).toEqual([]);
 
     const other = new FakePage({});
     const b = await start(other);
-    other.__omnioFlash!.__onFlashInitialized(); // an element that never became the bridge (no SWF methods)
+    other.callbacksOf(other.embeds[0]!)!.__onFlashInitialized(); // an element that never became the bridge (no SWF methods)
     await until(() => b.log.some((l) => l[0] === "close"), 2000, "close");
     expect((b.log[0]![2] as Error).message).toMatch(/^flashsocket bridge threw: /);
     expect(other.nodes.size).toBe(0);
-    expect(other.__omnioFlash).toBeUndefined();
+    expect(other.globals).toEqual([]);
   });
 });
