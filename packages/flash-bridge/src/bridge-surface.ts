@@ -28,7 +28,8 @@ export interface FlashBridge {
 }
 
 /**
- * What the bridge calls back, on the global object named by `jsObject` (`window.__omnioFlash` by default):
+ * What the bridge calls back, on the global object named by `jsObject` (by default `window.__omnioFlash` for a
+ * handed-in bridge, `window.__omnioFlash<n>` of its own for each embedded SWF):
  * `<jsObject>.__onFlashEvent()` etc. `__onFlashEvent` returns true, and JS pulls `receiveEvents()` on a fresh task.
  * The names are fixed by the shipped bridge.swf (swf/Bridge.hx).
  */

@@ -16,8 +16,9 @@ const FACTORIES = {
   jsonp: ["@omnio/jsonp", "jsonp"],
   flashsocket: ["@omnio/flash-bridge", "flashBridge"],
 };
-/** Factory options: the Flash bridge runs bridge.swf under Ruffle, loaded from the repo's node_modules. */
-const FACTORY_OPTIONS = { flashsocket: { ruffle: "/node_modules/@ruffle-rs/ruffle/" } };
+/** Factory options, from the transport's module: the Flash bridge runs bridge.swf under Ruffle, loaded on demand
+ * (its `loadRuffle`) from the repo's node_modules. */
+const FACTORY_OPTIONS = { flashsocket: (mod) => ({ ruffle: mod.loadRuffle("/node_modules/@ruffle-rs/ruffle/") }) };
 
 function loadScript(src) {
   return new Promise((resolve, reject) => {
@@ -41,7 +42,7 @@ async function open(options) {
     const [{ connect }, mod] = await Promise.all([import("@omnio/client"), import(FACTORIES[options.transport][0])]);
     const factory = mod[FACTORIES[options.transport][1]];
     const t0 = now();
-    const socket = connect(location.origin, { forceNew: true, reconnection: false, transports: [factory(FACTORY_OPTIONS[options.transport])] });
+    const socket = connect(location.origin, { forceNew: true, reconnection: false, transports: [factory(FACTORY_OPTIONS[options.transport]?.(mod))] });
     return { socket, t0, transport: () => socket.io.transport };
   }
   const { io } = await import("omnio");
