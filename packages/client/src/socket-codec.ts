@@ -49,9 +49,15 @@ const PAYLOAD = [
  */
 function hasBinary(value: any, depth: number): boolean {
   if (depth > MAX_DEPTH || isBinary(value)) return true;
+  // Arrays without a closure: most data is arrays of primitives.
+  if (Array.isArray(value)) {
+    for (const v of value) if (typeof v === "object" && hasBinary(v, depth + 1)) return true;
+    return false;
+  }
   if (typeof value?.toJSON === "function") value = value.toJSON();
-  // Only objects are walked (a string's characters are not); null is an object without values.
-  return typeof value === "object" && Object.values(value ?? 0).some((v) => typeof v === "object" && hasBinary(v, depth + 1));
+  // for-in over null or a primitive finds nothing to recurse into.
+  for (const key in value) if (typeof value[key] === "object" && hasBinary(value[key], depth + 1)) return true;
+  return false;
 }
 
 /**
@@ -141,30 +147,10 @@ export class SocketDecoder {
     const rest = chunk.slice(m[0].length);
     if (!PAYLOAD[rule].test(rest)) fail("invalid payload");
     let data: any;
-    /** Where a binary packet's attachments go, [container, key], by num. */
-    const slots: Array<[Record<string, unknown>, string]> = [];
-    /** Placeholders found, each num in range and used once (a bad one makes it -Infinity for good). */
-    let found = 0;
     if (rest) {
       try {
-        data = JSON.parse(
-          rest,
-          count
-            ? function (this: any, key, value) {
-                if (value?._placeholder === true) {
-                  const num = value.num;
-                  // `>>> 0` leaves only a non-negative integer (a number) unchanged.
-                  if (num >>> 0 === num && num < count && !slots[num]) {
-                    slots[num] = [this, key];
-                    found++;
-                  } else found = -Infinity;
-                }
-                return value;
-              }
-            : undefined,
-        );
+        data = JSON.parse(rest);
       } catch (error) {
-        // Also data nested too deep for the reviver's recursion (a RangeError in the cause).
         fail("invalid JSON", error);
       }
     }
@@ -172,7 +158,27 @@ export class SocketDecoder {
     // id and data may be undefined: consumers test `=== undefined`, not `in`.
     const packet: SocketPacket = { type, nsp: m[3] || "/", id, data };
     if (!count) return packet;
-    // All of 0..count-1 present.
+
+    // Find each placeholder: num in range and used once, all of 0..count-1 present.
+    const slots: Array<[Record<string, unknown>, string]> = [];
+    let found = 0;
+    const walk = (container: any, depth: number): void => {
+      if (depth > MAX_DEPTH) fail("data too deep");
+      // for-in also walks arrays; JSON.parse output has only own keys.
+      for (const key in container) {
+        const v = container[key];
+        if (v?._placeholder === true) {
+          const num = v.num;
+          // `>>> 0` leaves only a non-negative integer (a number) unchanged.
+          if (!(num >>> 0 === num && num < count) || slots[num]) fail("bad placeholder");
+          slots[num] = [container, key];
+          found++;
+        } else if (typeof v === "object") {
+          walk(v, depth + 1); // null included: nothing in it
+        }
+      }
+    };
+    walk(data, 0);
     if (found < count) fail("bad placeholder");
     this._packet = packet;
     this._slots = slots;
