@@ -66,7 +66,7 @@ export abstract class HttpTransport implements Transport {
     if (this._state) return;
     this._state = OPENING;
     if ("sid" in this._context.query()) this._timer = setTimeout(() => this._ready());
-    this._start();
+    this._inGet = this._receive();
   }
 
   /**
@@ -74,7 +74,6 @@ export abstract class HttpTransport implements Transport {
    * Blobs must have been read into ArrayBuffers (the session does): a text payload cannot carry them.
    */
   send(packets: EnginePacket[]): void {
-    if (this._state < OPEN) return;
     // A session that writes the close packet itself (then closes on drain) must not get a second one.
     if (packets.some((p) => p.type == "close")) this._ended = true;
     this._write(packets);
@@ -150,7 +149,7 @@ export abstract class HttpTransport implements Transport {
   /** The receiving request ended as intended: the next one starts, or a pending pause completes. */
   protected _end(): void {
     this._inGet = undefined;
-    if (this._state == OPEN) this._start();
+    if (this._state == OPEN) this._inGet = this._receive();
     // A handshake's receive ended without a payload (a stream ended empty): nothing will bring the open packet.
     else if (this._state == OPENING) this._fail(new TransportError("no open packet", this.name));
     else this._tryPause();
@@ -166,10 +165,6 @@ export abstract class HttpTransport implements Transport {
   /** What arrived is not what the protocol says (the cause's message says what). */
   protected _bad(cause: Error): void {
     this._fail(new TransportError(cause.message, this.name, { cause }), "parse error");
-  }
-
-  protected _start(): void {
-    this._inGet = this._receive();
   }
 
   /** Now open, if still opening: tell the session. */

@@ -25,5 +25,5 @@ export function xhrMultipart(_options?: XhrMultipartOptions): TransportFactory {
  */
 export function probeXhrMultipart({ global }: ProbeEnv): ProbeResult {
   const supported = !!(global as Partial<typeof globalThis>).fetch;
-  return { supported, reason: supported ? "fetch streams" : "no fetch streams" };
+  return { supported, reason: supported ? "fetch" : "no fetch" };
 }

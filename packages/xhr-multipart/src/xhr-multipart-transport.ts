@@ -32,7 +32,7 @@ export class XhrMultipartTransport extends FetchTransport {
         // false once the transport closed (the session, a close packet, a bad payload): it aborted this stream
         if (!parser.push(decoder.decode(chunk.value, { stream: true })).every((part) => this._deliver(part))) return;
       }
-      if (!parser.done) throw new ProtocolError("cut: no closing boundary");
+      if (!parser.done) throw new ProtocolError("no closing boundary");
       this._end();
     });
   }
