@@ -15,7 +15,7 @@ export interface HttpStatusFailure {
 
 export abstract class FetchTransport extends HttpTransport {
   /**
-   * Fetches `url` (a POST of `body` if given): `read` gets the response of a 200. Any other status, a network
+   * Fetches `url` (a POST of `body` if given: never empty): `read` gets the response of a 200. Any other status, a network
    * failure, or what `read` throws fails the transport with a TransportError naming the request; nothing is
    * reported after the returned abort (which only the transport's close runs).
    */
@@ -23,7 +23,7 @@ export abstract class FetchTransport extends HttpTransport {
     const { global, extraHeaders: headers, withCredentials } = this._context;
     const controller = new AbortController();
     const { signal } = controller;
-    const method = body == null ? "GET" : "POST";
+    const method = body ? "POST" : "GET";
     global
       // credentials: else fetch's default, same-origin
       .fetch(url, { method, headers, body, credentials: withCredentials ? "include" : undefined, signal })
