@@ -64,15 +64,24 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
   const fail = (what: string, cause?: unknown, reason = "transport error"): void =>
     end(reason, new TransportError(NAME + " " + what + (cause instanceof Error ? ": " + cause.message : ""), NAME, { cause }));
 
-  // Every callback only schedules: Flash and Ruffle re-enter poorly from inside their calls into JS.
-  const schedule = (): void => void (timer ??= setTimeout(step, 0));
-
-  /** Pulls the bridge's events; first (`create`: the bridge just came up) creates this socket on it. */
-  const step = (create?: boolean): void => {
+  /**
+   * Every task of the transport, each on a fresh task: Flash and Ruffle re-enter poorly from inside their calls
+   * into JS. `phase` 1 starts (after open(): name check, embed, callbacks), 2 creates this socket on the bridge
+   * that just came up; none pulls the bridge's events.
+   */
+  const step = (phase?: number): void => {
     timer = undefined;
     let events: unknown;
     try {
-      if (create) {
+      if (phase == 1) {
+        // Another bridge, another live transport or something else entirely answers at this name.
+        if (slot[name]) throw Error(`window.${name} in use`);
+        if (!o.bridge) unembed = embedSwf(global, elementId, name, o, context.base, fail);
+        slot[name] = callbacks;
+        if (o.bridge && o.ready !== false) callbacks.__onFlashInitialized();
+        return;
+      }
+      if (phase) {
         // The page's URL gives the handshake its Origin; the URL has the query of this moment (the sid may arrive
         // after create()). No extra headers: browsers send none on a WebSocket either. An element without the
         // bridge's methods throws here.
@@ -81,7 +90,7 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
       }
       events = bridge!.receiveEvents();
     } catch (cause) {
-      return fail("bridge threw", cause);
+      return fail(phase == 1 ? "open failed" : "bridge threw", cause);
     }
     // Another id (a socket of an earlier transport still closing, or junk) is not ours: dropped.
     if (Array.isArray(events)) for (const event of events) if (event?.webSocketId === id) receive(event);
@@ -115,11 +124,11 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
       // The SWF's methods are on its element now (Ruffle's replacement keeps the id); none is called from here.
       bridge = o.bridge ?? (global.document.getElementById(elementId) as unknown as FlashBridge);
       clearTimeout(timer);
-      timer = setTimeout(step, 0, true);
+      timer = setTimeout(step, 0, 2);
     },
     __onFlashEvent() {
       // Before it is up, the bridge has nothing of ours: the call is from an earlier bridge still closing.
-      if (bridge) schedule();
+      if (bridge) timer ??= setTimeout(step, 0);
       return true;
     },
     // Called only after setDebug(true), which this side never asks for.
@@ -138,17 +147,7 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
       state = 1;
       // On a task of its own: the session is still calling us (nothing may be reported from inside open()), and the
       // transport of a session just closed lets go of the name only once its last packets drained (microtasks).
-      timer = setTimeout(() => {
-        try {
-          // Another bridge, another live transport or something else entirely answers at this name.
-          if (slot[name]) throw Error(`window.${name} in use`);
-          if (!o.bridge) unembed = embedSwf(global, elementId, name, o, context.base, fail);
-        } catch (cause) {
-          return fail("open failed", cause);
-        }
-        slot[name] = callbacks;
-        if (o.bridge && o.ready !== false) callbacks.__onFlashInitialized();
-      }, 0);
+      timer = setTimeout(step, 0, 1);
     },
 
     send(packets) {
