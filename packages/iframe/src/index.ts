@@ -24,10 +24,9 @@ export function iframe(_options?: IframeTransportOptions): TransportFactory {
  * needs (postMessage, CORS XHR or fetch for the POSTs) every browser that runs this ES2020 code has.
  */
 export function probeIframe({ global, crossOrigin }: ProbeEnv): ProbeResult {
-  const g = global as Partial<typeof globalThis>;
   // The server is told the page origin (`o`), to post to it or to check the callback's caller; an opaque
   // origin ("null") cannot be the target of its postMessage replies.
-  const origin = g.location?.origin;
-  const reason = !g.HTMLIFrameElement || !origin ? "not a page" : crossOrigin && origin == "null" ? "opaque origin" : "";
+  const origin = global.location?.origin;
+  const reason = !(global as Partial<typeof globalThis>).HTMLIFrameElement || !origin ? "not a page" : crossOrigin && origin == "null" ? "opaque origin" : "";
   return { supported: !reason, reason: reason || "iframe" };
 }
