@@ -24,7 +24,7 @@ export function multipartParser(contentType: string | null): MultipartParser {
   let buf = "\r\n";
   /** Past the first delimiter (before it: the preamble, ignored). */
   let inBody = false;
-  const parser = {
+  return {
     done: false,
     push(text: string): string[] {
       const parts: string[] = [];
@@ -37,7 +37,7 @@ export function multipartParser(contentType: string | null): MultipartParser {
           // carries the body as it was written.
           const next = buf.slice(0, 2);
           if (next == "--") {
-            parser.done = true;
+            (this as { done: boolean }).done = true; // (readonly for callers only)
             return parts;
           }
           if (next[1] && next != "\r\n") throw new ProtocolError(`unexpected "${next}" after a boundary`);
@@ -56,5 +56,4 @@ export function multipartParser(contentType: string | null): MultipartParser {
       }
     },
   };
-  return parser;
 }
