@@ -22,8 +22,9 @@ export const NAME = "flashsocket";
 let lastId = 0;
 
 export function createFlashTransport(context: TransportContext, o: FlashBridgeOptions): Transport {
-  const { sink, global } = context;
-  const slot = global as unknown as Record<string, FlashBridgeCallbacks | undefined>;
+  const sink = context.sink;
+  // The page's global, where the bridge finds its callbacks object by name.
+  const global = context.global as typeof globalThis & Record<string, FlashBridgeCallbacks | undefined>;
   const id = ++lastId;
   // A handed-in bridge calls one fixed name; an embedded SWF is told its own (FlashVars), so that embedded sessions
   // run side by side, each with its SWF.
@@ -55,7 +56,7 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
       // The bridge is going away anyway.
     }
     unembed?.();
-    if (slot[name] === callbacks) delete slot[name];
+    if (global[name] === callbacks) delete global[name];
     if (reason) sink.onClose(reason, error);
   };
 
@@ -75,9 +76,9 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
     try {
       if (phase == 1) {
         // Another bridge, another live transport or something else entirely answers at this name.
-        if (slot[name]) throw Error(`window.${name} in use`);
+        if (global[name]) throw Error(`window.${name} in use`);
         if (!o.bridge) unembed = embedSwf(global, elementId, name, o, context.base, fail);
-        slot[name] = callbacks;
+        global[name] = callbacks;
         if (o.bridge && o.ready !== false) callbacks.__onFlashInitialized();
         return;
       }

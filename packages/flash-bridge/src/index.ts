@@ -38,7 +38,7 @@ export function flashBridge(options: FlashBridgeOptions = {}): TransportFactory 
       const missing = bridge
         ? ""
         : url.protocol == "https:"
-          ? "bridge.swf speaks ws:// only"
+          ? "ws:// only"
           : (g as { RufflePlayer?: unknown }).RufflePlayer || ruffle
             ? ""
             : "no Ruffle";
