@@ -23,8 +23,8 @@ let sequence = 0;
 export const cacheBuster = (): string => Date.now().toString(36) + sequence++;
 
 // States (numbers: shorter than names once minified), ordered so that "open or pausing", the two in which
-// sending is allowed, is `>= OPEN`. IDLE → OPENING → OPEN → PAUSING → PAUSED; CLOSED from anywhere, for good.
-export const IDLE = 0;
+// sending is allowed, is `>= OPEN`. idle (unset, as 0 would be) → OPENING → OPEN → PAUSING → PAUSED; CLOSED from
+// anywhere, for good.
 export const CLOSED = 1;
 export const OPENING = 2;
 export const PAUSED = 3;
@@ -36,7 +36,11 @@ export abstract class HttpTransport implements Transport {
   abstract readonly name: TransportName;
   /** Value of `transport=` when it is not the name (jsonp: `polling`). */
   protected readonly _wire?: string;
-  protected _state: HttpTransportState = IDLE;
+  /**
+   * Unset (undefined) while idle: every comparison below treats it as it would 0 (falsy, equal to no state, never `>= OPEN`), and
+   * without a field initializer there is no constructor code for it.
+   */
+  declare protected _state: HttpTransportState;
   /** A close packet went out: the server knows the session is over, so close() must not POST one. */
   private _ended?: boolean;
   /** Aborts of the receiving request and of the POST in flight (set while one is in flight). */
