@@ -26,9 +26,11 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
   // The page's global, where the bridge finds its callbacks object by name.
   const global = context.global as typeof globalThis & Record<string, FlashBridgeCallbacks | undefined>;
   const id = ++lastId;
+  /** A handed-in bridge (otherwise bridge.swf is embedded). */
+  const given = o.bridge;
   // A handed-in bridge calls one fixed name; an embedded SWF is told its own (FlashVars), so that embedded sessions
   // run side by side, each with its SWF.
-  const name = o.jsObject ?? DEFAULT_JS_OBJECT + (o.bridge ? "" : id);
+  const name = o.jsObject ?? DEFAULT_JS_OBJECT + (given ? "" : id);
   // Its own element id: the element of the transport before may still be on the page.
   const elementId = name + "_swf" + id;
   // 0 idle, 1 opening, 2 open, 3 closed. Plain numbers: named constants would stay variables once minified.
@@ -77,9 +79,9 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
       if (phase == 1) {
         // Another bridge, another live transport or something else entirely answers at this name.
         if (global[name]) throw Error(`window.${name} in use`);
-        if (!o.bridge) unembed = embedSwf(global, elementId, name, o, context.base, fail);
+        if (!given) unembed = embedSwf(global, elementId, name, o, context.base, fail);
         global[name] = callbacks;
-        if (o.bridge && o.ready !== false) callbacks.__onFlashInitialized();
+        if (given && o.ready !== false) callbacks.__onFlashInitialized();
         return;
       }
       if (phase) {
@@ -123,7 +125,7 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
   const callbacks: FlashBridgeCallbacks = {
     __onFlashInitialized() {
       // The SWF's methods are on its element now (Ruffle's replacement keeps the id); none is called from here.
-      bridge = o.bridge ?? (global.document.getElementById(elementId) as unknown as FlashBridge);
+      bridge = given ?? (global.document.getElementById(elementId) as unknown as FlashBridge);
       clearTimeout(timer);
       timer = setTimeout(step, 0, 2);
     },
