@@ -78,7 +78,7 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
     try {
       if (phase == 1) {
         // Another bridge, another live transport or something else entirely answers at this name.
-        if (global[name]) throw Error(`window.${name} in use`);
+        if (global[name]) return fail(`window.${name} in use`);
         if (!given) unembed = embedSwf(global, elementId, name, o, context.base, fail);
         global[name] = callbacks;
         if (given && o.ready !== false) callbacks.__onFlashInitialized();
@@ -93,7 +93,8 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
       }
       events = bridge!.receiveEvents();
     } catch (cause) {
-      return fail(phase == 1 ? "open failed" : "bridge threw", cause);
+      // (Embedding the bridge, phase 1, or calling it: the cause's message says which.)
+      return fail("bridge threw", cause);
     }
     // Another id (a socket of an earlier transport still closing, or junk) is not ours: dropped.
     if (Array.isArray(events)) for (const event of events) if (event?.webSocketId === id) receive(event);

@@ -174,7 +174,7 @@ describe("FlashSocketTransport", () => {
     const other = sinkRecorder();
     flashBridge({ bridge: new ScriptedBridge() }).create(context(other.sink)).open();
     await until(() => other.log.some((l) => l[0] === "close"), DEADLINE, "clash");
-    expect((other.log[0]![2] as Error).message).toMatch(/^flashsocket open failed: window.__omnioFlash in use/);
+    expect((other.log[0]![2] as Error).message).toMatch(/^flashsocket window.__omnioFlash in use/);
     b.t.close();
   });
 
@@ -188,7 +188,7 @@ describe("FlashSocketTransport", () => {
     a.open();
     b.open();
     await until(() => two.log.some((l) => l[0] === "close"), DEADLINE, "the second refused");
-    expect((two.log[0]![2] as Error).message).toBe("flashsocket open failed: window.__omnioFlash in use");
+    expect((two.log[0]![2] as Error).message).toBe("flashsocket window.__omnioFlash in use");
     await until(() => bridge.calls.some((c) => c[0] === "create"), DEADLINE, "create");
     const first = bridge.calls.find((c) => c[0] === "create")![1] as number;
     expect(bridge.calls.map((c) => c[0])).toEqual(["setCallerUrl", "create"]);
