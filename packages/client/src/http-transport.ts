@@ -23,22 +23,22 @@ let sequence = 0;
 export const cacheBuster = (): string => Date.now().toString(36) + sequence++;
 
 // States (numbers: shorter than names once minified), ordered so that "open or pausing", the two in which
-// sending is allowed, is `>= OPEN`. idle (unset, as 0 would be) → OPENING → OPEN → PAUSING → PAUSED; CLOSED from
-// anywhere, for good.
+// sending is allowed, is `>= OPEN`. idle (unset, as 0 would be) → OPENING → OPEN → PAUSING → CLOSED; CLOSED from
+// anywhere, for good. Paused is closed: an upgrade pauses a transport once, nothing is in flight then, and the
+// session closes it next (close() has nothing left to stop, and must not POST the close packet).
 export const CLOSED = 1;
 export const OPENING = 2;
-export const PAUSED = 3;
-export const OPEN = 4;
-export const PAUSING = 5;
-export type HttpTransportState = 0 | 1 | 2 | 3 | 4 | 5;
+export const OPEN = 3;
+export const PAUSING = 4;
+export type HttpTransportState = 0 | 1 | 2 | 3 | 4;
 
 export abstract class HttpTransport implements Transport {
   abstract readonly name: TransportName;
   /** Value of `transport=` when it is not the name (jsonp: `polling`). */
   protected readonly _wire?: string;
   /**
-   * Unset (undefined) while idle: every comparison below treats it as it would 0 (falsy, equal to no state, never `>= OPEN`), and
-   * without a field initializer there is no constructor code for it.
+   * Unset (undefined) while idle: every comparison below treats it as it would 0 (falsy, equal to no state,
+   * never `>= OPEN`), and without a field initializer there is no constructor code for it.
    */
   declare protected _state: HttpTransportState;
   /** A close packet went out: the server knows the session is over, so close() must not POST one. */
@@ -97,7 +97,8 @@ export abstract class HttpTransport implements Transport {
   close(): void {
     if (this._state == CLOSED) return;
     // Tell the server, as a stock client does, so it frees the session now rather than after pingTimeout; not
-    // when paused (the session moved to another transport) nor once a close packet went either way.
+    // while opening, nor once a close packet went either way (a paused transport is closed already: the session
+    // moved to another one).
     this._closePost(this._state >= OPEN && !this._ended);
     this._stop();
   }
@@ -181,7 +182,7 @@ export abstract class HttpTransport implements Transport {
 
   protected _tryPause(): void {
     if (this._inGet || this._inPost || this._state != PAUSING) return;
-    this._state = PAUSED;
+    this._state = CLOSED;
     this._onPaused!();
   }
 
