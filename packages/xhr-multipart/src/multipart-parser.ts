@@ -15,7 +15,7 @@ export interface MultipartParser {
 
 /** A parser for a body of this Content-Type; throws ProtocolError unless it is multipart/mixed with a boundary. */
 export function multipartParser(contentType: string | null): MultipartParser {
-  const boundary = /^multipart\/mixed;.*\bboundary="?([^";\s]+)/i.exec(contentType ?? "")?.[1];
+  const boundary = /^multipart\/mixed;.*\bboundary="?([^";\s]+)/i.exec(contentType as string)?.[1]; // (null reads as "null")
   if (!boundary) throw new ProtocolError(`no multipart boundary: ${contentType}`);
   // Every delimiter, the first one included, is matched as `CRLF--boundary`: the body gets a virtual CRLF.
   const delimiter = "\r\n--" + boundary;
