@@ -46,8 +46,12 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
   let timer: ReturnType<typeof setTimeout> | undefined;
   let unembed: (() => void) | undefined;
 
-  /** Release everything (timers, the bridge's socket, the callbacks, the SWF); report once, unless closed on purpose. */
-  const end = (reason?: string, error?: Error): void => {
+  /**
+   * Release everything (timers, the bridge's socket, the callbacks, the SWF); report once, unless closed on purpose.
+   * With `what` (what failed), the error is a TransportError naming it, then the cause's message. (The SWF explains a
+   * failure in the reason of the close event that reports it, so its `__error` calls add nothing a message needs.)
+   */
+  const end = (reason?: string, what?: string, cause?: unknown): void => {
     if (state > 2) return;
     state = 3;
     clearTimeout(timer);
@@ -59,13 +63,9 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
     }
     unembed?.();
     if (global[name] === callbacks) delete global[name];
-    if (reason) sink.onClose(reason, error);
+    if (reason) sink.onClose(reason, what ? new TransportError(NAME + " " + what + (cause instanceof Error ? ": " + cause.message : ""), NAME, { cause }) : undefined);
   };
-
-  /** A TransportError naming `what`, then the cause's message. (The SWF explains a failure in the reason of the
-   * close event that reports it, so its `__error` calls add nothing a message needs.) */
-  const fail = (what: string, cause?: unknown, reason = "transport error"): void =>
-    end(reason, new TransportError(NAME + " " + what + (cause instanceof Error ? ": " + cause.message : ""), NAME, { cause }));
+  const fail = (what: string, cause?: unknown): void => end("transport error", what, cause);
 
   /**
    * Every task of the transport, each on a fresh task: Flash and Ruffle re-enter poorly from inside their calls
@@ -111,15 +111,17 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
       try {
         packet = decodePacket(decodeURIComponent(message as string)); // binary as an ArrayBuffer (the default)
       } catch (cause) {
-        return fail("bad frame", cause, "parse error");
+        return end("parse error", "bad frame", cause);
       }
       sink.onPacket(packet);
     }
     if (type == "close") {
       const wasOpen = state == 2;
-      // The server ended the session cleanly (the bridge already answered the close frame).
-      if (wasOpen && wasClean && (code == 1000 || code == 1005)) return end("transport close");
-      fail(`${wasOpen ? "closed" : "failed to open"} (code ${code}${reason ? ": " + reason : ""})`, undefined, wasOpen ? "transport close" : undefined);
+      // No error when the server ended the session cleanly (the bridge already answered the close frame).
+      end(
+        wasOpen ? "transport close" : "transport error",
+        wasOpen && wasClean && (code == 1000 || code == 1005) ? undefined : `${wasOpen ? "closed" : "failed to open"} (code ${code}${reason ? ": " + reason : ""})`,
+      );
     }
   };
 
