@@ -48,10 +48,11 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
 
   /**
    * Release everything (timers, the bridge's socket, the callbacks, the SWF); report once, unless closed on purpose.
-   * With `what` (what failed), the error is a TransportError naming it, then the cause's message. (The SWF explains a
-   * failure in the reason of the close event that reports it, so its `__error` calls add nothing a message needs.)
+   * With `what` (what failed), the error is a TransportError naming it, then the cause's message if it has one
+   * (`detail`, never passed: a default, as in the websocket transport). (The SWF explains a failure in the reason of
+   * the close event that reports it, so its `__error` calls add nothing a message needs.)
    */
-  const end = (reason?: string, what?: string, cause?: unknown): void => {
+  const end = (reason?: string, what?: string, cause?: unknown, detail = (cause as Error | undefined)?.message): void => {
     if (state > 2) return;
     state = 3;
     clearTimeout(timer);
@@ -63,7 +64,7 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
     }
     unembed?.();
     if (global[name] === callbacks) delete global[name];
-    if (reason) sink.onClose(reason, what ? new TransportError(NAME + " " + what + (cause instanceof Error ? ": " + cause.message : ""), NAME, { cause }) : undefined);
+    if (reason) sink.onClose(reason, what ? new TransportError(NAME + " " + what + (detail ? ": " + detail : ""), NAME, { cause }) : undefined);
   };
   const fail = (what: string, cause?: unknown): void => end("transport error", what, cause);
 
