@@ -52,7 +52,7 @@ export function distinctiveNames(transportDirs: string[], common: string[]): Map
 export const KNOWN_MARKERS: Record<string, string[]> = {
   polling: ["no fetch for long polling"],
   jsonp: ["___eio"],
-  "xhr-multipart": ["multipart/mixed"],
+  "xhr-multipart": ["no multipart boundary"],
   iframe: ["postMessage"],
   "flash-bridge": ["__onFlashEvent", "bridge.swf"],
 };
