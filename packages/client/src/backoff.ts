@@ -9,24 +9,3 @@
 export const backoffDelay = (attempt: number, min = 1000, max = 5000, jitter = 0.5, random = Math.random): number =>
   Math.min(max, Math.round(Math.min(max, min * 2 ** attempt) * (1 + jitter * (2 * random() - 1))));
 
-/** The same as a counter (for callers that keep one): each `duration()` counts an attempt. */
-export class Backoff {
-  /** Attempts made since the last `reset()`. */
-  attempts = 0;
-
-  constructor(
-    public min?: number,
-    public max?: number,
-    public jitter?: number,
-    private readonly random?: () => number,
-  ) {}
-
-  /** The delay before the next attempt (and count that attempt). */
-  duration(): number {
-    return backoffDelay(this.attempts++, this.min, this.max, this.jitter, this.random);
-  }
-
-  reset(): void {
-    this.attempts = 0;
-  }
-}

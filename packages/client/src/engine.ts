@@ -7,7 +7,6 @@
 import type { BinaryData, EnginePacket } from "./engine-codec.js";
 import { ProtocolError, TimeoutError, TransportError } from "./errors.js";
 import type { RankingRow } from "./ranking.js";
-import type { TransportOutcome } from "./transport-memory.js";
 import type { ProbeResult, Transport, TransportFactory, TransportName } from "./transport.js";
 import { batchLength } from "./write-batch.js";
 
@@ -25,9 +24,6 @@ export interface HandshakeInfo {
   /** Time from opening the transport to the open packet: the live RTT measurement. */
   readonly rttMs: number;
 }
-
-/** A failed handshake attempt: the transport, what kind of failure, the error (kept for API compatibility). */
-export type HandshakeFailure = [TransportName, TransportOutcome, TransportError];
 
 /**
  * An opt-in strategy (ranking, memory, upgrades: `ranked` in transport-strategy.ts). It supplies the session class

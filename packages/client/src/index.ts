@@ -46,7 +46,6 @@ export {
   type EngineHandler,
   type EngineStrategy,
   type Handshake,
-  type HandshakeFailure,
   type HandshakeInfo,
   type HandshakeStep,
 } from "./engine.js";
@@ -61,4 +60,4 @@ export {
   type TransportStrategyOptions,
 } from "./transport-strategy.js";
 export { runUpgrades, type UpgradeRecord } from "./upgrade.js";
-export { Backoff } from "./backoff.js";
+export { backoffDelay } from "./backoff.js";

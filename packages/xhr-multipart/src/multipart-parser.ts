@@ -1,7 +1,7 @@
 // Incremental `multipart/mixed` parser: fed text as it arrives (any split: inside a boundary, inside the part
 // headers, anywhere), it hands out each part's body as soon as the delimiter after it arrived, so a part is
 // dispatched without waiting for the next one. Works on decoded text: byte-level splits (inside a UTF-8
-// sequence) are the decoder's job (TextDecoderStream, or the browser's responseText).
+// sequence) are the decoder's job (the transport's streaming TextDecoder).
 // @see https://www.rfc-editor.org/rfc/rfc2046#section-5.1.1  and  PROTOCOL.md §4
 
 import { ProtocolError } from "@omnio/client";
