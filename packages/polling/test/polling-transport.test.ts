@@ -100,6 +100,75 @@ describe("polling transport", () => {
     expect([...new Uint8Array(data as ArrayBuffer)]).toEqual([4, 5, 6]);
   });
 
+  it("posts what one send() gets in bodies within maxPayload, one after another, in order; one drain after the last", async () => {
+    driver = new Driver(BASE, { maxPayload: () => 100 });
+    transport = polling().create(driver.context()) as PollingTransport;
+    await openSession();
+    engine.autoOk = false;
+    const data = [...Array(7).keys()].map((i) => String(i).repeat(30)); // 32 bytes each with type and separator
+    transport.send(data.map((d) => ({ type: "message", data: d })));
+    for (let i = 0; i < 3; i++) {
+      await serverSaw(() => !!engine.pendingPost(), `POST ${i}`);
+      expect(transport.writable).toBe(false);
+      expect(driver.count("drain")).toBe(0);
+      expect(engine.posts.filter((p) => !p.answered)).toHaveLength(1); // one at a time
+      engine.pendingPost()!.respond("ok");
+    }
+    await driver.until(() => driver.count("drain") === 1, "drain");
+    expect(transport.writable).toBe(true);
+    expect(engine.posts.map((p) => p.body)).toEqual([data.slice(0, 3), data.slice(3, 6), data.slice(6)].map((b) => b.map((d) => "4" + d).join("\x1e")));
+  });
+
+  it("reads Blobs before posting (not writable meanwhile), keeping the order", async () => {
+    await openSession();
+    transport.send([{ type: "message", data: new Blob([new Uint8Array([1, 2, 3])]) }, { type: "message", data: "after" }]);
+    expect(transport.writable).toBe(false);
+    await driver.until(() => driver.count("drain") === 1, "drain");
+    expect(engine.posts.map((p) => p.body)).toEqual(["bAQID\x1e4after"]);
+  });
+
+  it("close() during a Blob read drops it: only the close packet is posted, nothing is reported", async () => {
+    const bodies: unknown[] = [];
+    const fetch: typeof globalThis.fetch = (url, init) => (bodies.push(init?.body), globalThis.fetch(url, init));
+    driver = new Driver(BASE, { global: { fetch } as typeof globalThis });
+    transport = polling().create(driver.context()) as PollingTransport;
+    await openSession();
+    const before = driver.events.length;
+    let read!: () => void;
+    const reading = new Promise<void>((resolve) => (read = resolve));
+    class SlowBlob extends Blob {
+      override async arrayBuffer(): Promise<ArrayBuffer> {
+        await reading;
+        return new ArrayBuffer(1);
+      }
+    }
+    transport.send([{ type: "message", data: new SlowBlob(["x"]) }]);
+    transport.close();
+    read();
+    // All microtasks run before the next task: a POST after the read would have been fetched by then.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(bodies.filter((b) => b !== undefined)).toEqual(["1"]);
+    expect(driver.events.length).toBe(before);
+  });
+
+  it("a failed Blob read fails the transport with a TransportError naming it, posts nothing", async () => {
+    await openSession();
+    class Unreadable extends Blob {
+      override arrayBuffer(): Promise<ArrayBuffer> {
+        return Promise.reject(new DOMException("the file changed", "NotReadableError"));
+      }
+    }
+    transport.send([{ type: "message", data: "before" }, { type: "message", data: new Unreadable(["x"]) }]);
+    await driver.until(() => !!driver.closed, "close");
+    const { reason, error } = driver.closed!;
+    expect(reason).toBe("transport error");
+    expect(error).toBeInstanceOf(TransportError);
+    expect(error!.message).toBe("Blob read failed: the file changed");
+    expect((error as TransportError).transport).toBe("polling");
+    expect((error!.cause as DOMException).name).toBe("NotReadableError");
+    expect(engine.posts).toHaveLength(0);
+  });
+
   it("pause waits for the pending GET (answered with noop) and the pending POST, then stops polling", async () => {
     await openSession();
     engine.autoOk = false;
