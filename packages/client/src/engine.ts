@@ -1,14 +1,14 @@
 // The Engine.IO v4 session, transport-agnostic: handshake (falling back to the next transport), server-driven
-// heartbeat, write buffer (handed whole to the transport, which splits it into maxPayload-sized POSTs and reads
-// Blobs if it must: http-transport.ts, read-blobs.ts), close. Ranking, memory and upgrades are not here: a
-// strategy (transport-strategy.ts, opt-in) supplies a subclass that overrides the `@internal` hooks below (plan,
-// failed attempt, opened, died), so a bundle without one carries none of it.
+// heartbeat, write buffer (maxPayload-sized batches on half-duplex transports), close. Ranking, memory and
+// upgrades are not here: a strategy (transport-strategy.ts, opt-in) supplies a subclass that overrides the
+// `@internal` hooks below (plan, failed attempt, opened, died), so a bundle without one carries none of it.
 // @see https://github.com/socketio/engine.io-protocol#sessions  and  ../../../../shared/PROTOCOL.md §1
 
 import type { BinaryData, EnginePacket } from "./engine-codec.js";
 import { ProtocolError, TimeoutError, TransportError } from "./errors.js";
 import type { RankingRow } from "./ranking.js";
 import type { ProbeResult, Transport, TransportFactory, TransportName } from "./transport.js";
+import { batchLength } from "./write-batch.js";
 
 /** A handshake attempt: the transport, and how long it may hang silently before the next one is tried. */
 export interface HandshakeStep {
@@ -89,6 +89,10 @@ export class Engine {
   transport: Transport | undefined;
   /** @internal The write buffer. */
   _wb: EnginePacket[] = [];
+  /** @internal The current transport's factory (its traits decide batching and Blob reading). */
+  _factory!: TransportFactory;
+  /** Writes held while a Blob is read for a text transport. */
+  private _reading?: boolean;
   /** Before the handshake: the attempt's deadline (or the connect timeout); then the heartbeat; closing: the linger. */
   private _timer: ReturnType<typeof setTimeout> | undefined;
   /** Opening: when the connect timeout ends; open: the heartbeat deadline. */
@@ -132,7 +136,7 @@ export class Engine {
 
   /** The current transport would take a packet now (nothing queued ahead, not busy). */
   writable(): boolean {
-    return !!this.transport?.writable && !this._wb.length;
+    return !!this.transport?.writable && !this._wb.length && !this._reading;
   }
 
   /** Close the session on purpose: what is queued and the close packet are still written, within LINGER_MS. */
@@ -181,6 +185,7 @@ export class Engine {
     }
     const f = step.factory;
     const t = (this.transport = this._create(f));
+    this._factory = f;
     const left = this._deadline - Date.now();
     // The last attempt, or one that would outlive the connect timeout, gets what is left of it; before that a
     // silent hang is a failure too, and the next attempt is tried.
@@ -215,7 +220,7 @@ export class Engine {
       global: o.global ?? globalThis,
       sink: {
         onOpen() {}, // what counts is what it delivers: the open packet, or (an upgrade) the probe answer
-        onPacket: (p) => mine() && this.readyState !== "closed" && this._onPacket(p, f),
+        onPacket: (p) => mine() && this.readyState !== "closed" && this._onPacket(p),
         onDrain: () => mine() && this._flush(),
         onClose: (reason, error) => {
           if (!mine()) return;
@@ -230,8 +235,7 @@ export class Engine {
     return t;
   }
 
-  /** `f`: the factory of the transport that delivered it (a handshake attempt fails on it). */
-  private _onPacket(p: EnginePacket, f: TransportFactory): void {
+  private _onPacket(p: EnginePacket): void {
     if (this.readyState !== "opening") {
       if (p.type === "message") this._h.onMessage(p.data ?? "");
       else if (p.type === "close") this._close("transport close");
@@ -244,7 +248,7 @@ export class Engine {
     // The first packet of an Engine.IO v4 handshake is the open packet (a second one is ignored, above). A server
     // answering anything else is not one: that transport failed, and the next is tried. Ignoring it instead would
     // let an HTTP transport re-handshake in a loop until the connect timeout.
-    if (p.type !== "open") return this._fail(f, new ProtocolError(`${p.type} before the open packet`));
+    if (p.type !== "open") return this._fail(this._factory, new ProtocolError(`${p.type} before the open packet`));
     let hs: Handshake | undefined;
     try {
       hs = JSON.parse(p.data as string) as Handshake;
@@ -281,18 +285,32 @@ export class Engine {
     this._flush();
   }
 
-  /**
-   * @internal Hand all that is queued to the transport, if it takes it now: splitting it (a half-duplex transport's
-   * maxPayload-sized POSTs) and reading Blobs (a text-only one) are the transport's, busy until it drains. Once
-   * closed and all written, let it go.
-   */
+  /** @internal Write what is queued, if the transport takes it now; once closed and all written, let it go. */
   _flush(): void {
     const t = this.transport;
     const wb = this._wb;
     // (Nothing is queued before the handshake: callers of send() check alive(), pong and close need it open.)
-    if (!t?.writable) return;
+    if (!t?.writable || this._reading) return;
     if (!wb.length) return this.readyState === "closed" ? this._release() : undefined;
-    t.send(wb.splice(0));
+    const traits = this._factory.traits;
+    // Text transports can't carry a Blob: read it first, holding later packets so order is kept.
+    const B = globalThis.Blob;
+    const p = !traits.binary && B && wb.find((p) => p.data instanceof B);
+    if (p) {
+      this._reading = true;
+      (p.data as Blob).arrayBuffer().then(
+        (ab) => {
+          p.data = ab;
+          this._reading = false;
+          this._flush();
+        },
+        (cause: unknown) => this._close("transport error", new TransportError("Blob read failed", t.name, { cause })),
+      );
+      return;
+    }
+    // Packets are only queued once open (send() callers check alive()), so the handshake is known here.
+    const n = traits.duplex ? wb.length : batchLength(wb, this.handshake!.maxPayload);
+    t.send(wb.splice(0, n));
   }
 
   /** @internal `linger`: write what is queued and the close packet first (within LINGER_MS). */

@@ -1,18 +1,15 @@
 // What the half-duplex HTTP transports (polling, xhr-multipart, htmlfile, jsonp) have in common, as a small
 // template: the public methods guard the state, keep one receiving request (a poll or a stream) and one POST in
-// flight at a time (the session sends only while `writable`), read Blobs (a text payload cannot carry them), post
-// what the session queued in bodies within the server's maxPayload, pause for an upgrade away, apply the close
-// POST rule, and decode and deliver payloads. A transport implements only how it receives (`_receive`: a fetch
-// GET, a multipart stream, an iframe, a `<script>`) and how it posts (`_post`); those whose requests are plain
-// fetches extend FetchTransport. Only HTTP transport packages import it, so a client + websocket bundle drops it;
-// it makes no request itself, so JSONP (a `<script>` GET, a no-cors POST of its own) carries none of FetchTransport.
+// flight at a time (the session sends only while `writable`), pause for an upgrade away, apply the close POST
+// rule, and decode and deliver payloads. A transport implements only how it receives (`_receive`: a fetch GET, a
+// multipart stream, an iframe, a `<script>`) and how it posts (`_post`); those whose requests are plain fetches
+// extend FetchTransport. Only HTTP transport packages import it, so a client + websocket bundle drops it; it makes
+// no request itself, so JSONP (a `<script>` GET, a no-cors POST of its own) carries none of FetchTransport.
 // @see https://github.com/socketio/engine.io-protocol#http-long-polling  and  PROTOCOL.md §1, §3–5
 
 import { decodePayload, encodePayload, type EnginePacket } from "./engine-codec.js";
 import { TransportError } from "./errors.js";
-import { readBlobs } from "./read-blobs.js";
 import { buildUrl, type Transport, type TransportContext, type TransportName } from "./transport.js";
-import { batchLength } from "./write-batch.js";
 
 /** Called once when a POST went through (a failed one fails the transport instead). */
 export type HttpPostDone = () => void;
@@ -46,10 +43,7 @@ export abstract class HttpTransport implements Transport {
   declare protected _state: HttpTransportState;
   /** A close packet went out: the server knows the session is over, so close() must not POST one. */
   private _ended?: boolean;
-  /**
-   * Aborts of the receiving request and of the POST in flight (set while one is in flight). `_inPost` is set from
-   * send() until the last body went through; while Blobs are read it only drops what the read would post.
-   */
+  /** Aborts of the receiving request and of the POST in flight (set while one is in flight). */
   protected _inGet?: () => void;
   protected _inPost?: () => void;
   private _onPaused?: () => void;
@@ -81,20 +75,12 @@ export abstract class HttpTransport implements Transport {
 
   /**
    * Only while `writable` (the contract: the session waits for onDrain), so one POST is in flight at a time.
-   * Takes all the session queued: reads its Blobs first (not writable meanwhile; a close() then drops them, a failed
-   * read fails the transport), then posts it in bodies within maxPayload, one after another; onDrain after the last.
+   * Blobs must have been read into ArrayBuffers (the session does): a text payload cannot carry them.
    */
   send(packets: EnginePacket[]): void {
     // A session that writes the close packet itself (then closes on drain) must not get a second one.
     if (packets.some((p) => p.type == "close")) this._ended = true;
-    // Busy from here; while Blobs are read, what close() aborts is only what would follow the read.
-    let live = true;
-    this._inPost = () => (live = false);
-    readBlobs(
-      packets,
-      () => live && this._next(packets),
-      (cause) => live && this._fail(new TransportError("Blob read failed: " + cause.message, this.name, { cause })),
-    );
+    this._write(packets);
   }
 
   /**
@@ -117,20 +103,12 @@ export abstract class HttpTransport implements Transport {
     this._stop();
   }
 
-  /** Posts the next body of `packets` (what is left of a send()): as many as `_fit`; the rest once it went through. */
-  protected _next(packets: EnginePacket[]): void {
-    this._inPost = this._post(encodePayload(packets.splice(0, this._fit(packets))), () => (packets.length ? this._next(packets) : this._posted()));
+  /** Posts the packets of one send() as one body. */
+  protected _write(packets: EnginePacket[]): void {
+    this._inPost = this._post(encodePayload(packets), () => this._posted());
   }
 
-  /**
-   * How many of `packets` the next body takes: as many as the server's maxPayload allows (a larger body is
-   * refused), one at least.
-   */
-  protected _fit(packets: EnginePacket[]): number {
-    return batchLength(packets, this._context.maxPayload());
-  }
-
-  /** The last POST went through: writable again, or a pending pause completes. */
+  /** The POST in flight went through: writable again, or a pending pause completes. */
   protected _posted(): void {
     this._inPost = undefined;
     if (this._state == OPEN) this._context.sink.onDrain();

@@ -14,7 +14,6 @@ export type {
 export type { BinaryData, EnginePacket, EnginePacketType } from "./engine-codec.js";
 export { HttpTransport, cacheBuster, type HttpPostDone, type HttpTransportState } from "./http-transport.js";
 export { FetchTransport, type HttpStatusFailure } from "./fetch-transport.js";
-export { readBlobs } from "./read-blobs.js";
 export { encodePacket, decodePacket, encodePayload, decodePayload, isBinary, SEPARATOR } from "./engine-codec.js";
 export { encodeFrame, decodeFrame } from "./engine-codec.js";
 export type { BinaryType } from "./engine-codec.js";

@@ -12,10 +12,7 @@ export interface TransportTraits {
   readonly duplex: boolean;
   /** The server pushes over a held response without a new request per batch (xhr-multipart, htmlfile). */
   readonly streaming: boolean;
-  /**
-   * Carries binary frames as such (a Blob too); otherwise binary travels as `b<base64>`, and the transport reads a
-   * Blob into an ArrayBuffer itself before encoding it (`readBlobs`).
-   */
+  /** Carries binary frames as such; otherwise binary travels as `b<base64>`. */
   readonly binary: boolean;
   /** What a cross-origin server needs: CORS headers, nothing (jsonp), postMessage (htmlfile), a bridge grant. */
   readonly crossOrigin: "cors" | "none" | "postMessage" | "bridge";
@@ -68,10 +65,7 @@ export interface TransportContext {
   readonly withCredentials: boolean;
   /** Extra request headers where the transport can set them (Node, XHR); browsers ignore forbidden ones. */
   readonly extraHeaders?: Record<string, string>;
-  /**
-   * Largest payload the server accepts in one request (from the handshake; 1e6 before it): a half-duplex
-   * transport posts what send() gets in bodies within it (HttpTransport).
-   */
+  /** Largest payload the server accepts in one request (from the handshake; 1e6 before it). */
   maxPayload(): number;
   readonly global: typeof globalThis;
   readonly sink: TransportSink;
@@ -83,11 +77,6 @@ export interface Transport {
   /** True when `send()` may be called now (half-duplex transports are busy while a POST is in flight). */
   readonly writable: boolean;
   open(): void;
-  /**
-   * Only while `writable`. All the session has queued, in order: the transport writes it as it can (a half-duplex
-   * one in maxPayload-sized POSTs, one after another; a text-only one reads Blobs first), not `writable` until
-   * `onDrain` says all of it is written.
-   */
   send(packets: EnginePacket[]): void;
   /** Close on purpose: no `onClose` error, every timer, listener, request and DOM node released. */
   close(): void;

@@ -67,6 +67,7 @@ export function runUpgrades(engine: Upgradable, steps: UpgradeStep[], record: Up
       engine._pausing = false;
       engine._wb.unshift({ type: "upgrade" });
       engine.transport = t;
+      engine._factory = f;
       old.close();
       const event = { name, previous: old.name };
       engine._h.onEvent("upgrade", event);

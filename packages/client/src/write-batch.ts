@@ -1,12 +1,12 @@
-// How many queued packets fit in one request of a half-duplex transport (HttpTransport's POSTs): the server refuses
-// a body larger than the handshake's maxPayload (bytes of the `\x1e`-joined payload, binary as base64).
+// How many queued packets fit in one request of a half-duplex transport: the server refuses a body larger than
+// the handshake's maxPayload (bytes of the `\x1e`-joined payload, binary as base64).
 // @see https://github.com/socketio/engine.io-protocol#handshake (maxPayload)
 
 import type { EnginePacket } from "./engine-codec.js";
 
 /**
- * The length of the longest prefix of `packets` within `maxPayload` bytes; at least 1. The transport read Blobs
- * into ArrayBuffers before (`readBlobs`: a text payload cannot carry them), so binary data has a `byteLength`.
+ * The length of the longest prefix of `packets` within `maxPayload` bytes; at least 1. Blobs were read into
+ * ArrayBuffers before (text transports cannot carry them), so binary data has a `byteLength`.
  */
 export function batchLength(packets: readonly EnginePacket[], maxPayload: number): number {
   let size = 0;

@@ -244,29 +244,60 @@ describe("heartbeat", () => {
 });
 
 describe("write buffer", () => {
-  it("hands everything queued to the transport in one send() once it is writable, in order", () => {
+  it("batches half-duplex writes into maxPayload-sized requests, in order", () => {
     const e = openEngine([poll]);
     const t = poll.instances[0]!;
-    t.handshake({ maxPayload: 10 }); // splitting to fit is the transport's (HttpTransport), not the session's
+    t.handshake({ maxPayload: 100 });
     t.holdWrites = true;
-    e.send("first"); // goes at once
-    for (let i = 0; i < 5; i++) e.send(String(i).repeat(30));
-    expect(e.writable()).toBe(false);
-    t.drain();
-    expect(t.sent.map((b) => b.map((p) => p.data))).toEqual([["first"], [...Array(5).keys()].map((i) => String(i).repeat(30))]);
-    t.drain();
-    expect(e.writable()).toBe(true);
+    e.send("x".repeat(10)); // goes at once
+    for (let i = 0; i < 10; i++) e.send(String(i).repeat(30)); // 32 bytes each with type and separator
+    while (!t.writable || t.sent.length < 5) {
+      if (!t.writable) t.drain();
+      else break;
+    }
+    const batches = t.sent.map((b) => b.map((p) => p.data as string));
+    expect(batches[0]).toEqual(["x".repeat(10)]);
+    expect(batches.slice(1).map((b) => b.length)).toEqual([3, 3, 3, 1]);
+    expect(batches.flat().slice(1)).toEqual([...Array(10).keys()].map((i) => String(i).repeat(30)));
   });
 
-  it("passes Blobs through untouched, on text transports too (those read them: read-blobs.ts)", () => {
-    for (const f of [ws, poll]) {
-      const e = openEngine([f]);
-      f.instances[0]!.handshake();
-      const blob = new Blob(["x"]);
-      e.send(blob);
-      expect(f.instances[0]!.messages()).toEqual([blob]);
-      e.close();
-    }
+  it("counts UTF-8 bytes, not UTF-16 units, against maxPayload", () => {
+    const e = openEngine([poll]);
+    const t = poll.instances[0]!;
+    t.handshake({ maxPayload: 50 });
+    t.holdWrites = true;
+    e.send("first");
+    e.send("é".repeat(20)); // 40 bytes + 2
+    e.send("😀".repeat(5)); // 20 bytes + 2: 64 > 50 with the previous one
+    t.drain();
+    t.drain();
+    expect(t.sent.map((b) => b.length)).toEqual([1, 1, 1]);
+  });
+
+  it("reads Blobs into ArrayBuffers for text transports without reordering later packets", async () => {
+    const e = openEngine([poll]);
+    const t = poll.instances[0]!;
+    t.handshake();
+    e.send("before");
+    t.holdWrites = true;
+    t.drain();
+    t.holdWrites = false;
+    e.send(new Blob([new Uint8Array([1, 2, 3])]));
+    e.send("after");
+    expect(t.sent).toHaveLength(1);
+    await vi.waitFor(() => expect(t.sent.length).toBe(2));
+    const [bin, after] = t.sent[1]!.map((p) => p.data);
+    expect(bin).toBeInstanceOf(ArrayBuffer);
+    expect([...new Uint8Array(bin as ArrayBuffer)]).toEqual([1, 2, 3]);
+    expect(after).toBe("after");
+  });
+
+  it("passes Blobs through untouched on binary transports", () => {
+    const e = openEngine([ws]);
+    ws.instances[0]!.handshake();
+    const blob = new Blob(["x"]);
+    e.send(blob);
+    expect(ws.instances[0]!.messages()).toEqual([blob]);
   });
 
   it("closing on purpose writes the close packet, then releases the transport once drained", () => {

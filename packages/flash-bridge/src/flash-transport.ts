@@ -8,16 +8,7 @@
 // up: the session gives every attempt one, with the transport's `startupMs` on top. A closure rather than a class:
 // the minifier shortens locals, not property names. @see ../../../../shared/PROTOCOL.md §6
 
-import {
-  TransportError,
-  buildUrl,
-  decodePacket,
-  encodePacket,
-  readBlobs,
-  type EnginePacket,
-  type Transport,
-  type TransportContext,
-} from "@omnio/client";
+import { TransportError, buildUrl, decodePacket, encodePacket, type Transport, type TransportContext } from "@omnio/client";
 import { DEFAULT_JS_OBJECT, type FlashBridge, type FlashBridgeCallbacks, type FlashBridgeEvent } from "./bridge-surface.js";
 import type { FlashBridgeOptions } from "./index.js";
 import { embedSwf } from "./swf-embed.js";
@@ -135,23 +126,6 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
     }
   };
 
-  const write = (packets: EnginePacket[]): void => {
-    try {
-      // (What it returns is -1 while the socket is open. A socket closing on the bridge's side takes nothing more,
-      // as a closing WebSocket, and its close event follows.)
-      for (const packet of packets) bridge!.send(id, encodeURIComponent(encodePacket(packet, false) as string));
-    } catch (cause) {
-      // encodePacket (a packet text cannot carry), the URI encoding or the bridge: the cause says which. A lone
-      // surrogate (which URI encoding refuses) only a raw Engine.IO message could hold: Socket.IO's JSON escapes them.
-      return fail("send failed", cause);
-    }
-    // Drain after send() returns (a session writing from inside onDrain must not recurse).
-    queueMicrotask(() => {
-      busy = false;
-      if (state == 2) sink.onDrain();
-    });
-  };
-
   const callbacks: FlashBridgeCallbacks = {
     __onFlashInitialized() {
       // The SWF's methods are on its element now (Ruffle's replacement keeps the id); none is called from here.
@@ -186,8 +160,20 @@ export function createFlashTransport(context: TransportContext, o: FlashBridgeOp
     send(packets) {
       if (state != 2) return;
       busy = true;
-      // Text frames only: Blobs are read first (not writable meanwhile; a close() then drops them).
-      readBlobs(packets, () => state == 2 && write(packets), (cause) => fail("Blob read failed", cause));
+      try {
+        // (What it returns is -1 while the socket is open. A socket closing on the bridge's side takes nothing more,
+        // as a closing WebSocket, and its close event follows.)
+        for (const packet of packets) bridge!.send(id, encodeURIComponent(encodePacket(packet, false) as string));
+      } catch (cause) {
+        // encodePacket (a packet text cannot carry), the URI encoding or the bridge: the cause says which. A lone
+        // surrogate (which URI encoding refuses) only a raw Engine.IO message could hold: Socket.IO's JSON escapes them.
+        return fail("send failed", cause);
+      }
+      // Drain after send() returns (a session writing from inside onDrain must not recurse).
+      queueMicrotask(() => {
+        busy = false;
+        if (state == 2) sink.onDrain();
+      });
     },
 
     close: () => end(),

@@ -129,39 +129,6 @@ describe("FlashSocketTransport", () => {
     expect(bridge.calls.at(-1)).toEqual(["close", id]);
   });
 
-  it("reads Blobs before sending (not writable meanwhile), in order; a close() meanwhile sends nothing", async () => {
-    const { t, log, bridge } = await opened();
-    t.send([{ type: "message", data: new Blob([new Uint8Array([1, 2, 3])]) }, { type: "message", data: "after" }]);
-    expect(t.writable).toBe(false);
-    await until(() => log.some((l) => l[0] === "drain"), DEADLINE, "drain");
-    expect(bridge.calls.filter((c) => c[0] === "send").map((c) => c[2])).toEqual(["bAQID", "4after"]);
-    let read!: (bytes: ArrayBuffer) => void;
-    const late = new Blob(["late"]);
-    late.arrayBuffer = () => new Promise((resolve) => (read = resolve));
-    t.send([{ type: "message", data: late }]);
-    t.close();
-    read(new ArrayBuffer(1));
-    await tick(); // a send after the read would have happened by then (microtasks run before the next task)
-    expect(bridge.calls.filter((c) => c[0] === "send")).toHaveLength(2);
-    expect(log.filter((l) => l[0] === "drain" || l[0] === "close")).toEqual([["drain"]]);
-  });
-
-  it("a failed Blob read fails the transport with a TransportError naming it", async () => {
-    const { t, log, bridge } = await opened();
-    class Unreadable extends Blob {
-      override arrayBuffer(): Promise<ArrayBuffer> {
-        return Promise.reject(new DOMException("the file changed", "NotReadableError"));
-      }
-    }
-    t.send([{ type: "message", data: "before" }, { type: "message", data: new Unreadable(["x"]) }]);
-    await until(() => log.some((l) => l[0] === "close"), DEADLINE, "close");
-    const [, reason, error] = log.at(-1)!;
-    expect(reason).toBe("transport error");
-    expect(error).toBeInstanceOf(TransportError);
-    expect((error as Error).message).toBe("flashsocket Blob read failed: the file changed");
-    expect(bridge.calls.filter((c) => c[0] === "send")).toEqual([]);
-  });
-
   it("ignores junk from the bridge and fails cleanly on an undecodable message", async () => {
     const { log, bridge, id } = await opened();
     bridge.emit(null, 5, "x", { type: "nope", webSocketId: id }, { type: "message" }, { type: "message", webSocketId: 999, message: "4x" });

@@ -14,20 +14,15 @@ export interface JsonpTransportOptions {
   nonce?: string;
 }
 
-/**
- * The body of a POST: `d=<payload>` (`application/x-www-form-urlencoded`, UTF-8: what the stock server reads),
- * newlines escaped.
- */
-const form = (payload: string): URLSearchParams => new URLSearchParams({ d: escapeNewlines(payload) });
-
 /** An index of `___eio`, which is page-global: shared with every other JSONP client on the page (another omnio, engine.io-client). */
 type Slot = ((payload: unknown) => void) | null;
 
 export class JsonpTransport extends HttpTransport {
   readonly name = "jsonp";
   protected override readonly _wire = "polling";
-  /** close() came while something was in flight (a POST, or a Blob read before one): the close packet follows it. */
-  private _closing?: boolean;
+
+  /** Bodies still to post, one after another: the parts of a send() split to fit, and close()'s close packet. */
+  private _bodies: string[] = [];
 
   constructor(
     context: TransportContext,
@@ -68,17 +63,17 @@ export class JsonpTransport extends HttpTransport {
   }
 
   /**
-   * The form body (see `form`) sent by a `no-cors` fetch: a "simple" request needs no CORS from the server, and
-   * its answer stays opaque (unreadable, any status), so only a network failure is seen, and fails the transport.
-   * Cookies go as with a form post. POSTs carry a `j` too: it marks them as JSONP (@omnio/server routes by it; its
-   * value is not used).
+   * The form body `d=<value>` (`application/x-www-form-urlencoded`, UTF-8: what the stock server reads) sent by a
+   * `no-cors` fetch: a "simple" request needs no CORS from the server, and its answer stays opaque (unreadable,
+   * any status), so only a network failure is seen, and fails the transport. Cookies go as with a form post.
+   * POSTs carry a `j` too: it marks them as JSONP (@omnio/server routes by it; its value is not used).
    */
-  protected _post(payload: string, done: HttpPostDone): () => void {
+  protected _post(value: string, done: HttpPostDone): () => void {
     const controller = new AbortController();
     const { signal } = controller;
     const url = this._url({ j: "0" });
     this._context.global
-      .fetch(url, { method: "POST", mode: "no-cors", credentials: "include", body: form(payload), signal })
+      .fetch(url, { method: "POST", mode: "no-cors", credentials: "include", body: new URLSearchParams({ d: value }), signal })
       .then(
         () => signal.aborted || done(),
         (cause: Error) => signal.aborted || this._fail(new TransportError(`Failed to POST ${url}: ${cause.message}`, this.name, { cause })),
@@ -93,31 +88,36 @@ export class JsonpTransport extends HttpTransport {
    * ignores a failure), and whatever is still in flight 10 s after close() is aborted.
    */
   protected override _closePost(tell: boolean): void {
-    // At once when nothing is in flight, else once all of it went through (`_posted`).
-    if (tell) this._inPost ? (this._closing = true) : this._next([{ type: "close" }]);
+    if (tell) this.send([{ type: "close" }]);
     const inFlight = this._inPost;
     this._inPost = undefined; // so that close() does not stop it
-    // 10 s on, abort what still goes on: this one, or a POST that followed it (or drop what a Blob read would post)
+    // 10 s on, abort what still goes on: this one, or a POST of the queue behind it
     if (inFlight) setTimeout(() => (this._inPost ?? inFlight)(), 10_000);
   }
 
-  /** All of a send() went through: then the close packet that close() held back. */
-  protected override _posted(): void {
-    super._posted();
-    if (this._closing) {
-      this._closing = false;
-      this._next([{ type: "close" }]);
-    }
+  /** Queues the packets of one send() (split to fit), and posts them unless a POST is in flight. */
+  protected override _write(packets: EnginePacket[]): void {
+    this._enqueue(packets);
+    if (!this._inPost) this._next();
+  }
+
+  /** Posts the next body; onDrain (HttpTransport's `_posted`) once none is left. */
+  private _next(): void {
+    this._inPost = this._post(this._bodies.shift()!, () => (this._bodies.length ? this._next() : this._posted()));
   }
 
   /**
-   * As many packets as fit in maxPayload once form-encoded: HttpTransport's count is of the raw payload, which
-   * percent-encoding can triple, so it is halved until the body fits. A lone oversized packet goes alone: the
-   * server decides.
+   * Queue the packets as form values within maxPayload form-encoded (the session batches by raw size;
+   * percent-encoding can triple it): a batch too large is halved until it fits. A lone oversized packet goes
+   * alone: the server decides.
    */
-  protected override _fit(packets: EnginePacket[]): number {
-    let n = super._fit(packets);
-    while (n > 1 && String(form(encodePayload(packets.slice(0, n)))).length > this._context.maxPayload()) n >>= 1;
-    return n;
+  private _enqueue(packets: EnginePacket[]): void {
+    const value = escapeNewlines(encodePayload(packets));
+    const half = packets.length >> 1;
+    // The body as the form sends it: `d=` + UTF-8, percent-encoded (`application/x-www-form-urlencoded`).
+    if (half && String(new URLSearchParams({ d: value })).length > this._context.maxPayload()) {
+      this._enqueue(packets.slice(0, half));
+      this._enqueue(packets.slice(half));
+    } else this._bodies.push(value);
   }
 }

@@ -90,41 +90,6 @@ describe("JSONP POSTs", () => {
     expect(events).toEqual(["drain"]);
   });
 
-  it("post one send() in bodies within maxPayload, one after another, in order, one drain", async () => {
-    const { transport, events, posts } = openTransport(100);
-    const data = [...Array(7).keys()].map((i) => String(i).repeat(25)); // 27 bytes each; 86 once form-encoded by 3
-    transport.send(data.map((d) => ({ type: "message" as const, data: d })));
-    for (let i = 0; i < 3; i++) {
-      expect(posts).toHaveLength(i + 1);
-      expect(events).toEqual([]);
-      posts[i]!.answer();
-      await settle();
-    }
-    expect(events).toEqual(["drain"]);
-    const sent = posts.map((p) => new URLSearchParams(p.body).get("d")!.split("\x1e"));
-    expect(sent.map((b) => b.length)).toEqual([3, 3, 1]);
-    expect(sent.flat()).toEqual(data.map((d) => "4" + d));
-  });
-
-  it("read Blobs before posting; a close() meanwhile posts what was read, then the close packet", async () => {
-    vi.useFakeTimers();
-    const { transport, events, posts } = openTransport();
-    transport.send([{ type: "message", data: new Blob([new Uint8Array([1, 2, 3])]) }, { type: "message", data: "after" }]);
-    expect(transport.writable).toBe(false);
-    expect(posts).toHaveLength(0);
-    transport.close();
-    await vi.waitFor(() => expect(posts).toHaveLength(1));
-    expect(new URLSearchParams(posts[0]!.body).get("d")).toBe("bAQID\x1e4after");
-    posts[0]!.answer();
-    await vi.advanceTimersByTimeAsync(0);
-    expect(posts.map((p) => new URLSearchParams(p.body).get("d"))).toEqual(["bAQID\x1e4after", "1"]);
-    posts[1]!.answer();
-    await vi.advanceTimersByTimeAsync(10_000);
-    expect(posts).toHaveLength(2);
-    expect(events).toEqual([]);
-    expect(vi.getTimerCount()).toBe(0);
-  });
-
   it("close() lets the POST in flight finish, posts the close packet behind it, reports nothing", async () => {
     vi.useFakeTimers();
     const { transport, events, posts } = openTransport();
