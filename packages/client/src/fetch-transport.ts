@@ -41,8 +41,11 @@ export abstract class FetchTransport extends HttpTransport {
     return () => controller.abort();
   }
 
-  /** One POST in flight at a time (the session sends only while writable). */
+  /**
+   * One POST in flight at a time (the session sends only while writable). The answer ("ok") is read before `done`:
+   * Node's fetch keeps the connection of an unread body until garbage collection.
+   */
   protected _post(body: string, done: HttpPostDone): () => void {
-    return this._fetch(this._url(), done, body);
+    return this._fetch(this._url(), (r) => r.text().then(done), body);
   }
 }

@@ -71,6 +71,18 @@ describe("polling transport", () => {
     expect(engine.posts[0]!.url.searchParams.get("sid")).toBe("s1");
   });
 
+  it("reads each POST's answer before the drain (Node's fetch holds the connection of an unread body)", async () => {
+    const posts: Response[] = [];
+    const fetch: typeof globalThis.fetch = (url, init) =>
+      globalThis.fetch(url, init).then((r) => (init?.method === "POST" && posts.push(r), r));
+    transport = polling().create({ ...driver.context(), global: { ...globalThis, fetch } }) as PollingTransport;
+    await openSession();
+    transport.send([{ type: "message", data: "a" }]);
+    await driver.until(() => driver.count("drain") === 1, "drain");
+    expect(posts).toHaveLength(1);
+    expect(posts[0]!.bodyUsed).toBe(true);
+  });
+
   it("has one GET and one POST in flight, not writable until each POST's drain, and keeps send order", async () => {
     await openSession();
     engine.autoOk = false;
