@@ -53,8 +53,10 @@ export class Emitter<M extends EventsMap> {
    * throws is reported as uncaught, and neither its neighbours nor the caller (a transport) are disturbed.
    */
   protected _fire(event: string | number, args: unknown[]): void {
-    // A copy of the list: a listener may unsubscribe.
-    for (const h of ((this._m.all.get(event) ?? []) as Stored[]).slice()) {
+    // A copy of the list, as a listener may unsubscribe; none at all for an event nobody listens to (the catch-all
+    // keys are fired for every event).
+    const list = this._m.all.get(event) as Stored[] | undefined;
+    if (list) for (const h of list.slice()) {
       try {
         h.apply(this, args);
       } catch (e) {
