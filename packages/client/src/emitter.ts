@@ -53,10 +53,9 @@ export class Emitter<M extends EventsMap> {
    * throws is reported as uncaught, and neither its neighbours nor the caller (a transport) are disturbed.
    */
   protected _fire(event: string | number, args: unknown[]): void {
-    // A copy of the list, as a listener may unsubscribe; none at all for an event nobody listens to (the catch-all
-    // keys are fired for every event).
-    const list = this._m.all.get(event) as Stored[] | undefined;
-    if (list) for (const h of list.slice()) {
+    // A copy of the list, as a listener may unsubscribe (an event nobody listens to costs one empty array: the
+    // catch-all keys are fired for every event).
+    for (const h of (this._m.all.get(event) as Stored[] | undefined)?.slice() ?? []) {
       try {
         h.apply(this, args);
       } catch (e) {
