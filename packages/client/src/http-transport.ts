@@ -78,6 +78,9 @@ export abstract class HttpTransport implements Transport {
    * Blobs must have been read into ArrayBuffers (the session does): a text payload cannot carry them.
    */
   send(packets: EnginePacket[]): void {
+    // Guarded all the same, as the contract's public methods are: once closed (or paused) nothing may go out, and a
+    // POST then would outlive close(), which aborts only what is in flight.
+    if (this._state < OPEN) return;
     // A session that writes the close packet itself (then closes on drain) must not get a second one.
     if (packets.some((p) => p.type == "close")) this._ended = true;
     this._write(packets);

@@ -83,6 +83,17 @@ describe("polling transport", () => {
     expect(posts[0]!.bodyUsed).toBe(true);
   });
 
+  it("send() after close() (or a pause) requests nothing", async () => {
+    const calls: string[] = [];
+    const fetch: typeof globalThis.fetch = (url, init) => (calls.push(init?.method ?? "GET"), globalThis.fetch(url, init));
+    transport = polling().create({ ...driver.context(), global: { ...globalThis, fetch } }) as PollingTransport;
+    await openSession();
+    transport.close();
+    const before = calls.length; // the close packet's POST included
+    transport.send([{ type: "message", data: "late" }]);
+    expect(calls.length).toBe(before); // fetch is called synchronously by a POST
+  });
+
   it("has one GET and one POST in flight, not writable until each POST's drain, and keeps send order", async () => {
     await openSession();
     engine.autoOk = false;
